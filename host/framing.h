@@ -1,0 +1,47 @@
+/* Framing: splits a checkpoint stream into records (length prefix + body),
+ * reading through a bounded buffer, with 64-bit offsets. */
+#ifndef TD_FRAMING_H
+#define TD_FRAMING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** The format's own ceiling on one record's body (64 MiB, inclusive). */
+#define TD_MAX_RECORD_SIZE_LIMIT 67108864u
+
+typedef struct td_framing td_framing;
+
+typedef enum td_frame_status {
+  TD_FRAME_OK,    /**< a whole record is in `rec` */
+  TD_FRAME_EOF,   /**< end of input exactly at a record boundary */
+  TD_FRAME_TORN,  /**< end of input inside a record; `reason` says where */
+  TD_FRAME_ERROR, /**< a framing error (size limit, empty record) */
+  TD_FRAME_IO     /**< read(2) failed; `reason` holds strerror */
+} td_frame_status;
+
+/** One record.  `body` is valid until the next call on the same reader. */
+typedef struct td_record {
+  const uint8_t *body;
+  uint32_t len;
+  uint64_t index;  /**< 0-based, counting every record */
+  uint64_t offset; /**< byte offset of the length prefix */
+} td_record;
+
+/** Reads records from `fd` (not closed by the reader). */
+td_framing *td_framing_new(int fd, uint32_t max_record_size);
+void td_framing_free(td_framing *fr);
+
+/**
+ * Next record.  On TD_FRAME_TORN, TD_FRAME_ERROR and TD_FRAME_IO, `rec`'s
+ * index and offset locate the record concerned and `reason` (of `reason_len`
+ * bytes) holds checkpoint-format.md's reason.  After TD_FRAME_EOF or
+ * TD_FRAME_TORN the call may be repeated once the file has grown: the bytes
+ * already read are kept, so a follower never loses or repeats a record.
+ */
+td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
+                                size_t reason_len);
+
+/** Offset just past the last record returned (where the next one starts). */
+uint64_t td_framing_position(const td_framing *fr);
+
+#endif

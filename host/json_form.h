@@ -1,0 +1,29 @@
+/* The JSON form of the schema's structs (json.md), shared by the host and
+ * the bundled logger plugin. */
+#ifndef TD_JSON_FORM_H
+#define TD_JSON_FORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+#include <thermos/handler.h>
+
+/** Enum names, or NULL for a value outside the enum. */
+const char *td_process_state_name(int32_t state);
+const char *td_task_state_name(int32_t state);
+
+/** Appends a JSON string: UTF-8 as is, ill-formed bytes as U+FFFD. */
+void td_json_string(GString *out, const char *data, size_t len);
+/** Appends the shortest round-tripping form of `d`; NaN and infinities as null. */
+void td_json_double(GString *out, double d);
+/** Appends "NAME" or "UNKNOWN_<n>". */
+void td_json_process_state(GString *out, int32_t state);
+void td_json_task_state(GString *out, int32_t state);
+
+/** Appends each struct as an object holding its present fields. */
+void td_json_process_status(GString *out, const thermos_process_status *ps);
+void td_json_task_status(GString *out, const thermos_task_status *ts);
+void td_json_runner_header(GString *out, const thermos_runner_header *rh);
+
+#endif

@@ -1,0 +1,29 @@
+# The JSON form of the structs: one small internal library, linked into the
+# host and into the bundled logger plugin (never copied).
+noinst_LTLIBRARIES += host/libtdjson.la
+host_libtdjson_la_SOURCES = host/json_form.c host/json_form.h
+host_libtdjson_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
+host_libtdjson_la_LIBADD = $(GLIB_LIBS)
+
+# The pipeline: framing, decoder, state machine.  A library so the unit tests
+# link the very code the program runs.
+noinst_LTLIBRARIES += host/libtdcore.la
+host_libtdcore_la_SOURCES = \
+	host/framing.c host/framing.h \
+	host/decoder.c host/decoder.h \
+	host/runner_state.c host/runner_state.h \
+	host/diag.c host/diag.h \
+	host/stream_reader.c host/stream_reader.h \
+	host/state_json.c host/state_json.h \
+	host/state_summary.c host/state_summary.h \
+	host/ckpt_writer.c host/ckpt_writer.h \
+	host/ckpt_parse.c host/ckpt_parse.h
+host_libtdcore_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(THRIFT_CFLAGS) $(JSONGLIB_CFLAGS)
+host_libtdcore_la_LIBADD = host/libtdjson.la thrift/libthermos-thrift.la \
+	$(JSONGLIB_LIBS) $(THRIFT_LIBS) $(GLIB_LIBS)
+
+bin_PROGRAMS += thermos-dispatch
+thermos_dispatch_SOURCES = host/main.c host/cli.h \
+	host/cmd_state.c host/cmd_dump.c host/cmd_encode.c
+thermos_dispatch_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(THRIFT_CFLAGS) $(JSONGLIB_CFLAGS)
+thermos_dispatch_LDADD = host/libtdcore.la

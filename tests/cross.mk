@@ -1,0 +1,1 @@
+# Cross-check of our decoder against the c_glib generated one.
