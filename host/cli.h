@@ -14,6 +14,27 @@ enum {
   TD_EXIT_SIGTERM = 143
 };
 
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+/** Prints "thermos-dispatch: CMD: MESSAGE (see 'thermos-dispatch CMD
+ * --help')" and returns TD_EXIT_USAGE. */
+int td_usage_error(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/** The message for an option getopt_long refused (argv[optind - 1]). */
+int td_bad_option(const char *cmd, char **argv);
+
+/** Prints the version line; returns TD_EXIT_OK. */
+int td_print_version(void);
+
+/** Writes `len` bytes to stdout; on failure prints the error once and
+ * returns false. */
+bool td_write_stdout(const char *data, size_t len);
+/** Flushes stdout; false (after printing the error) if anything failed. */
+bool td_flush_stdout(void);
+
 /* Each command gets argv from its own name on and returns an exit code. */
 int td_cmd_state(int argc, char **argv);
 int td_cmd_dump(int argc, char **argv);

@@ -1,1 +1,135 @@
-/* placeholder */
+/*
+ * Framing: a record is a 4-byte big-endian length N, then N bytes.
+ *
+ * The file is read with read(2) into one buffer that holds at least the
+ * record in hand: mapping the file would count every page read against the
+ * memory target, and pipes cannot be mapped.  The buffer grows only as far
+ * as the largest record (the length is checked against the limit first) and
+ * falls back to its base size after a large record.
+ */
+#include "framing.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#define BASE_CAPACITY (256u * 1024u)
+
+struct td_framing {
+  int fd;
+  uint32_t max_record_size;
+  uint8_t *buf;
+  size_t cap;
+  size_t start;       /* first unconsumed byte in buf */
+  size_t end;         /* one past the last byte read */
+  uint64_t position;  /* file offset of buf[start] */
+  uint64_t index;     /* index of the next record */
+};
+
+td_framing *td_framing_new(int fd, uint32_t max_record_size) {
+  td_framing *fr = g_new0(td_framing, 1);
+  fr->fd = fd;
+  fr->max_record_size = max_record_size;
+  fr->cap = BASE_CAPACITY;
+  fr->buf = g_malloc(fr->cap);
+  return fr;
+}
+
+void td_framing_free(td_framing *fr) {
+  if (!fr)
+    return;
+  g_free(fr->buf);
+  g_free(fr);
+}
+
+uint64_t td_framing_position(const td_framing *fr) { return fr->position; }
+
+/* Makes room for `want` bytes from `start`, moving what is unconsumed to
+ * the front, and growing (or shrinking back) the buffer as needed. */
+static void make_room(td_framing *fr, size_t want) {
+  size_t have = fr->end - fr->start;
+  size_t cap = want > BASE_CAPACITY ? want : BASE_CAPACITY;
+  if (cap != fr->cap && (cap > fr->cap || have <= BASE_CAPACITY)) {
+    uint8_t *nbuf = g_malloc(cap);
+    memcpy(nbuf, fr->buf + fr->start, have);
+    g_free(fr->buf);
+    fr->buf = nbuf;
+    fr->cap = cap;
+  } else if (fr->start > 0) {
+    memmove(fr->buf, fr->buf + fr->start, have);
+  }
+  fr->start = 0;
+  fr->end = have;
+}
+
+/* Reads until `want` bytes are buffered from `start` or input ends.
+ * Returns 0, or -1 on a read error (errno set). */
+static int fill(td_framing *fr, size_t want) {
+  if (fr->start + want > fr->cap)
+    make_room(fr, want);
+  while (fr->end - fr->start < want) {
+    ssize_t n = read(fr->fd, fr->buf + fr->end, fr->cap - fr->end);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    if (n == 0)
+      break;
+    fr->end += (size_t)n;
+  }
+  return 0;
+}
+
+td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
+                                size_t reason_len) {
+  rec->index = fr->index;
+  rec->offset = fr->position;
+  rec->body = NULL;
+  rec->len = 0;
+
+  if (fill(fr, 4) < 0) {
+    snprintf(reason, reason_len, "%s", g_strerror(errno));
+    return TD_FRAME_IO;
+  }
+  size_t have = fr->end - fr->start;
+  if (have == 0)
+    return TD_FRAME_EOF;
+  if (have < 4) {
+    snprintf(reason, reason_len, "truncated record header (%zu of 4 bytes)",
+             have);
+    return TD_FRAME_TORN;
+  }
+  const uint8_t *p = fr->buf + fr->start;
+  uint32_t n = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+               (uint32_t)p[2] << 8 | (uint32_t)p[3];
+  if (n > fr->max_record_size) {
+    snprintf(reason, reason_len, "record size %" PRIu32 " exceeds limit %" PRIu32,
+             n, fr->max_record_size);
+    return TD_FRAME_ERROR;
+  }
+  if (n == 0) {
+    snprintf(reason, reason_len, "empty record");
+    return TD_FRAME_ERROR;
+  }
+  if (fill(fr, 4 + (size_t)n) < 0) {
+    snprintf(reason, reason_len, "%s", g_strerror(errno));
+    return TD_FRAME_IO;
+  }
+  have = fr->end - fr->start;
+  if (have < 4 + (size_t)n) {
+    snprintf(reason, reason_len,
+             "truncated record body (%zu of %" PRIu32 " bytes)", have - 4, n);
+    return TD_FRAME_TORN;
+  }
+  rec->body = fr->buf + fr->start + 4;
+  rec->len = n;
+  fr->start += 4 + (size_t)n;
+  fr->position += 4 + (uint64_t)n;
+  fr->index++;
+  return TD_FRAME_OK;
+}

@@ -1,1 +1,139 @@
-/* placeholder */
+/*
+ * thermos-dispatch: global options, then one command.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "diag.h"
+
+static const char USAGE[] =
+    "Usage: thermos-dispatch [OPTION]... COMMAND [ARG]...\n"
+    "Rebuild and dispatch the state of Thermos checkpoint streams.\n"
+    "\n"
+    "Commands:\n"
+    "  state [--json] [--truncate] [--strict] FILE\n"
+    "                      print the state reconstructed from FILE\n"
+    "  dump [--strict] FILE\n"
+    "                      print each record of FILE as a JSON line\n"
+    "  encode              JSON lines on stdin to a checkpoint stream on "
+    "stdout\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help          show this help and exit\n"
+    "  -V, --version       show the version and exit\n"
+    "\n"
+    "FILE may be '-' for standard input.  'thermos-dispatch COMMAND --help'\n"
+    "describes a command.  Exit status: 0 success, 64 usage error, 65 stream\n"
+    "error, 66 input missing or unreadable, 70 internal error.\n";
+
+int td_usage_error(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  if (cmd)
+    td_error("%s: %s (see '" TD_PROGRAM " %s --help')", cmd, msg, cmd);
+  else
+    td_error("%s (see '" TD_PROGRAM " --help')", msg);
+  g_free(msg);
+  return TD_EXIT_USAGE;
+}
+
+int td_bad_option(const char *cmd, char **argv) {
+  /* getopt_long leaves the offending word just before optind; a missing
+   * option argument is reported against the option itself. */
+  const char *word = argv[optind - 1];
+  if (optopt && word[0] == '-' && word[1] != '-' &&
+      strchr(word, optopt) == NULL)
+    return td_usage_error(cmd, "unknown option '-%c'", optopt);
+  return td_usage_error(cmd, "unknown option '%s'", word);
+}
+
+int td_print_version(void) {
+  printf("%s %s\n", TD_PROGRAM, PACKAGE_VERSION);
+  return TD_EXIT_OK;
+}
+
+static bool stdout_failed;
+
+bool td_write_stdout(const char *data, size_t len) {
+  if (stdout_failed)
+    return false;
+  if (len && fwrite(data, 1, len, stdout) != len) {
+    stdout_failed = true;
+    td_error("stdout: %s", g_strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+bool td_flush_stdout(void) {
+  if (stdout_failed)
+    return false;
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    stdout_failed = true;
+    td_error("stdout: %s", g_strerror(errno ? errno : EIO));
+    return false;
+  }
+  return true;
+}
+
+typedef struct command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+} command;
+
+static const command COMMANDS[] = {
+    {"state", td_cmd_state},
+    {"dump", td_cmd_dump},
+    {"encode", td_cmd_encode},
+};
+
+int main(int argc, char **argv) {
+  static const struct option options[] = {
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
+  /* A failed write is an error where it happens, not a silent death. */
+  signal(SIGPIPE, SIG_IGN);
+  static char outbuf[1 << 16];
+  setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+
+  opterr = 0;
+  int c;
+  /* "+": stop at the command; its options are its own. */
+  while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
+    switch (c) {
+    case 'h':
+      fputs(USAGE, stdout);
+      return td_flush_stdout() ? TD_EXIT_OK : TD_EXIT_SOFTWARE;
+    case 'V':
+      td_print_version();
+      return td_flush_stdout() ? TD_EXIT_OK : TD_EXIT_SOFTWARE;
+    default:
+      return td_bad_option(NULL, argv);
+    }
+  }
+  if (optind >= argc)
+    return td_usage_error(NULL, "missing command");
+  const char *name = argv[optind];
+  for (size_t i = 0; i < G_N_ELEMENTS(COMMANDS); i++) {
+    if (strcmp(name, COMMANDS[i].name) == 0) {
+      int sub_argc = argc - optind;
+      char **sub_argv = argv + optind;
+      optind = 0; /* a full re-initialisation of getopt for the command */
+      int rc = COMMANDS[i].run(sub_argc, sub_argv);
+      if (!td_flush_stdout() && rc < TD_EXIT_SOFTWARE)
+        rc = TD_EXIT_SOFTWARE;
+      return rc;
+    }
+  }
+  return td_usage_error(NULL, "unknown command '%s'", name);
+}

@@ -1,1 +1,103 @@
-/* placeholder */
+#include "stream_reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "diag.h"
+
+/* Reasons name process names and sizes: this is ample, and a longer one is
+ * cut rather than overflowing. */
+#define REASON_MAX 1024
+
+struct td_stream {
+  char *path;
+  int fd;
+  bool owns_fd;
+  td_framing *framing;
+  td_decoder decoder;
+  char reason[REASON_MAX];
+};
+
+td_stream *td_stream_open(const char *path, uint32_t max_record_size) {
+  int fd;
+  bool owns = true;
+  if (strcmp(path, "-") == 0) {
+    fd = STDIN_FILENO;
+    owns = false;
+  } else {
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      td_error("%s: %s", path, g_strerror(errno));
+      return NULL;
+    }
+  }
+  struct stat sb;
+  if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    td_error("%s: %s", path, g_strerror(EISDIR));
+    if (owns)
+      close(fd);
+    return NULL;
+  }
+  td_stream *s = g_new0(td_stream, 1);
+  s->path = g_strdup(path);
+  s->fd = fd;
+  s->owns_fd = owns;
+  s->framing = td_framing_new(fd, max_record_size);
+  td_decoder_init(&s->decoder);
+  return s;
+}
+
+void td_stream_close(td_stream *s) {
+  if (!s)
+    return;
+  td_framing_free(s->framing);
+  td_decoder_clear(&s->decoder);
+  if (s->owns_fd)
+    close(s->fd);
+  g_free(s->path);
+  g_free(s);
+}
+
+const char *td_stream_path(const td_stream *s) { return s->path; }
+
+const char *td_stream_reason(const td_stream *s) { return s->reason; }
+
+td_stream_status td_stream_next(td_stream *s, td_record *rec, td_ckpt *ck) {
+  switch (td_framing_next(s->framing, rec, s->reason, sizeof s->reason)) {
+  case TD_FRAME_OK:
+    break;
+  case TD_FRAME_EOF:
+    return TD_STREAM_END;
+  case TD_FRAME_TORN:
+    return TD_STREAM_TORN;
+  case TD_FRAME_IO:
+    return TD_STREAM_IO;
+  case TD_FRAME_ERROR:
+  default:
+    return TD_STREAM_ERROR;
+  }
+  char detail[REASON_MAX - 32];
+  if (td_decode_ckpt(&s->decoder, rec->body, rec->len, ck, detail,
+                     sizeof detail) < 0) {
+    snprintf(s->reason, sizeof s->reason, "undecodable record: %s", detail);
+    return TD_STREAM_ERROR;
+  }
+  return TD_STREAM_RECORD;
+}
+
+void td_stream_report(const td_stream *s, const td_record *rec,
+                      const char *reason, bool warning) {
+  if (warning)
+    td_warning("%s: record %" PRIu64 " at byte %" PRIu64 ": %s", s->path,
+               rec->index, rec->offset, reason);
+  else
+    td_error("%s: record %" PRIu64 " at byte %" PRIu64 ": %s", s->path,
+             rec->index, rec->offset, reason);
+}

@@ -1,1 +1,44 @@
-/* placeholder */
+/* A checkpoint stream opened for reading: input checks, framing and
+ * decoding of each record, and the messages that locate a failure. */
+#ifndef TD_STREAM_READER_H
+#define TD_STREAM_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decoder.h"
+#include "framing.h"
+
+typedef struct td_stream td_stream;
+
+typedef enum td_stream_status {
+  TD_STREAM_RECORD, /**< a record, decoded */
+  TD_STREAM_END,    /**< end of input at a record boundary */
+  TD_STREAM_TORN,   /**< end of input inside a record */
+  TD_STREAM_ERROR,  /**< a framing or decoding error */
+  TD_STREAM_IO      /**< reading failed; the reason is strerror's */
+} td_stream_status;
+
+/**
+ * Opens `path` ("-" is standard input).  On failure prints
+ * "thermos-dispatch: PATH: REASON" and returns NULL: the caller exits 66.
+ */
+td_stream *td_stream_open(const char *path, uint32_t max_record_size);
+void td_stream_close(td_stream *s);
+
+/** The path as given (what messages name). */
+const char *td_stream_path(const td_stream *s);
+
+/**
+ * Next record, framed and decoded into `ck` (valid until the next call).
+ * `rec` locates it, also on TORN and ERROR, when td_stream_reason() says
+ * what is wrong.
+ */
+td_stream_status td_stream_next(td_stream *s, td_record *rec, td_ckpt *ck);
+const char *td_stream_reason(const td_stream *s);
+
+/** "thermos-dispatch: [warning: ]PATH: record N at byte B: REASON". */
+void td_stream_report(const td_stream *s, const td_record *rec,
+                      const char *reason, bool warning);
+
+#endif
