@@ -39,5 +39,12 @@ bool td_flush_stdout(void);
 int td_cmd_state(int argc, char **argv);
 int td_cmd_dump(int argc, char **argv);
 int td_cmd_encode(int argc, char **argv);
+int td_cmd_replay(int argc, char **argv);
+int td_cmd_plugins(int argc, char **argv);
+int td_cmd_check(int argc, char **argv);
+
+struct td_config_args;
+/** -c, -o and -p as given before the command. */
+const struct td_config_args *td_global_args(void);
 
 #endif

@@ -21,8 +21,7 @@ static const char DUMP_USAGE[] =
     "  --strict     a torn last record is an error, not a warning\n"
     "  -h, --help   show this help and exit\n";
 
-static void record_line(GString *out, const td_record *rec,
-                        const td_ckpt *ck) {
+static void record_line(GString *out, const td_record *rec, const td_ckpt *ck) {
   g_string_append_printf(out, "{\"record\":%" PRIu64 ",\"offset\":%" PRIu64,
                          rec->index, rec->offset);
   if (ck->has_header) {
@@ -63,6 +62,8 @@ static int dump(td_stream *s, bool strict) {
       rc = strict ? TD_EXIT_DATAERR : TD_EXIT_OK;
       more = false;
       break;
+    case TD_STREAM_INTERRUPTED:
+      break; /* no handler is installed: nothing to stop for */
     case TD_STREAM_IO:
       td_error("%s: %s", td_stream_path(s), td_stream_reason(s));
       rc = TD_EXIT_NOINPUT;
@@ -108,8 +109,7 @@ int td_cmd_dump(int argc, char **argv) {
   if (optind >= argc)
     return td_usage_error("dump", "missing FILE");
   if (optind + 1 < argc)
-    return td_usage_error("dump", "unexpected argument '%s'",
-                          argv[optind + 1]);
+    return td_usage_error("dump", "unexpected argument '%s'", argv[optind + 1]);
   td_stream *s = td_stream_open(argv[optind], TD_MAX_RECORD_SIZE_LIMIT);
   if (!s)
     return TD_EXIT_NOINPUT;

@@ -43,6 +43,8 @@ static int reconstruct(td_stream *s, thermos_runner_state *st, bool strict) {
     case TD_STREAM_TORN:
       td_stream_report(s, &rec, td_stream_reason(s), !strict);
       return strict ? TD_EXIT_DATAERR : TD_EXIT_OK;
+    case TD_STREAM_INTERRUPTED:
+      break; /* no handler is installed: nothing to stop for */
     case TD_STREAM_IO:
       td_error("%s: %s", td_stream_path(s), td_stream_reason(s));
       return TD_EXIT_NOINPUT;

@@ -172,15 +172,15 @@ static int skip_struct(cursor *c, int depth) {
 
 /* Skips `count` elements of `type`.  Each element takes at least one byte,
  * so a count larger than the bytes left fails at once instead of looping. */
-static int skip_elements(cursor *c, uint8_t type, uint32_t count,
-                         int depth) {
+static int skip_elements(cursor *c, uint8_t type, uint32_t count, int depth) {
   int size = fixed_size(type);
   if (size < 0)
     return fail(c, "unknown type %u", type);
   if (size > 0) {
     if ((uint64_t)count * (uint64_t)size > left(c))
-      return fail(c, "container of %u elements runs past the end of the "
-                     "record",
+      return fail(c,
+                  "container of %u elements runs past the end of the "
+                  "record",
                   count);
     c->p += (size_t)count * (size_t)size;
     return 0;
@@ -314,8 +314,7 @@ static int decode_process_status(cursor *c, thermos_process_status *out,
   FIELD_LOOP_END(c, depth)
 }
 
-static int decode_task_status(cursor *c, thermos_task_status *out,
-                              int depth) {
+static int decode_task_status(cursor *c, thermos_task_status *out, int depth) {
   memset(out, 0, sizeof *out);
   FIELD_LOOP_BEGIN(c, depth)
   FIELD_I32(1, state, THERMOS_TS_STATE)
@@ -337,8 +336,8 @@ static size_t dedupe_ports(thermos_port *ports, size_t n) {
       size_t j;
       for (j = 0; j < out; j++)
         if (ports[j].name.len == ports[i].name.len &&
-            memcmp(ports[j].name.data, ports[i].name.data,
-                   ports[i].name.len) == 0)
+            memcmp(ports[j].name.data, ports[i].name.data, ports[i].name.len) ==
+                0)
           break;
       if (j < out)
         ports[j].port = ports[i].port;
@@ -348,8 +347,8 @@ static size_t dedupe_ports(thermos_port *ports, size_t n) {
     return out;
   }
   GHashTable *seen = g_hash_table_new(g_bytes_hash, g_bytes_equal);
-  GPtrArray *keys = g_ptr_array_new_with_free_func(
-      (GDestroyNotify)g_bytes_unref);
+  GPtrArray *keys =
+      g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   for (size_t i = 0; i < n; i++) {
     GBytes *key = g_bytes_new_static(ports[i].name.data, ports[i].name.len);
     gpointer slot;

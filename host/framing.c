@@ -24,10 +24,10 @@ struct td_framing {
   uint32_t max_record_size;
   uint8_t *buf;
   size_t cap;
-  size_t start;       /* first unconsumed byte in buf */
-  size_t end;         /* one past the last byte read */
-  uint64_t position;  /* file offset of buf[start] */
-  uint64_t index;     /* index of the next record */
+  size_t start;      /* first unconsumed byte in buf */
+  size_t end;        /* one past the last byte read */
+  uint64_t position; /* file offset of buf[start] */
+  uint64_t index;    /* index of the next record */
 };
 
 td_framing *td_framing_new(int fd, uint32_t max_record_size) {
@@ -73,16 +73,19 @@ static int fill(td_framing *fr, size_t want) {
     make_room(fr, want);
   while (fr->end - fr->start < want) {
     ssize_t n = read(fr->fd, fr->buf + fr->end, fr->cap - fr->end);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
+    if (n < 0)
+      return -1; /* EINTR included: the caller may have to stop */
     if (n == 0)
       break;
     fr->end += (size_t)n;
   }
   return 0;
+}
+
+static td_frame_status read_failed(char *reason, size_t reason_len) {
+  int err = errno;
+  snprintf(reason, reason_len, "%s", g_strerror(err));
+  return err == EINTR ? TD_FRAME_INTERRUPTED : TD_FRAME_IO;
 }
 
 td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
@@ -92,10 +95,8 @@ td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
   rec->body = NULL;
   rec->len = 0;
 
-  if (fill(fr, 4) < 0) {
-    snprintf(reason, reason_len, "%s", g_strerror(errno));
-    return TD_FRAME_IO;
-  }
+  if (fill(fr, 4) < 0)
+    return read_failed(reason, reason_len);
   size_t have = fr->end - fr->start;
   if (have == 0)
     return TD_FRAME_EOF;
@@ -108,18 +109,17 @@ td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
   uint32_t n = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
                (uint32_t)p[2] << 8 | (uint32_t)p[3];
   if (n > fr->max_record_size) {
-    snprintf(reason, reason_len, "record size %" PRIu32 " exceeds limit %" PRIu32,
-             n, fr->max_record_size);
+    snprintf(reason, reason_len,
+             "record size %" PRIu32 " exceeds limit %" PRIu32, n,
+             fr->max_record_size);
     return TD_FRAME_ERROR;
   }
   if (n == 0) {
     snprintf(reason, reason_len, "empty record");
     return TD_FRAME_ERROR;
   }
-  if (fill(fr, 4 + (size_t)n) < 0) {
-    snprintf(reason, reason_len, "%s", g_strerror(errno));
-    return TD_FRAME_IO;
-  }
+  if (fill(fr, 4 + (size_t)n) < 0)
+    return read_failed(reason, reason_len);
   have = fr->end - fr->start;
   if (have < 4 + (size_t)n) {
     snprintf(reason, reason_len,

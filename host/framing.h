@@ -12,11 +12,12 @@
 typedef struct td_framing td_framing;
 
 typedef enum td_frame_status {
-  TD_FRAME_OK,    /**< a whole record is in `rec` */
-  TD_FRAME_EOF,   /**< end of input exactly at a record boundary */
-  TD_FRAME_TORN,  /**< end of input inside a record; `reason` says where */
-  TD_FRAME_ERROR, /**< a framing error (size limit, empty record) */
-  TD_FRAME_IO     /**< read(2) failed; `reason` holds strerror */
+  TD_FRAME_OK,         /**< a whole record is in `rec` */
+  TD_FRAME_EOF,        /**< end of input exactly at a record boundary */
+  TD_FRAME_TORN,       /**< end of input inside a record; `reason` says where */
+  TD_FRAME_ERROR,      /**< a framing error (size limit, empty record) */
+  TD_FRAME_IO,         /**< read(2) failed; `reason` holds strerror */
+  TD_FRAME_INTERRUPTED /**< a signal interrupted read(2); call again */
 } td_frame_status;
 
 /** One record.  `body` is valid until the next call on the same reader. */

@@ -15,7 +15,8 @@ const char *td_task_state_name(int32_t state);
 
 /** Appends a JSON string: UTF-8 as is, ill-formed bytes as U+FFFD. */
 void td_json_string(GString *out, const char *data, size_t len);
-/** Appends the shortest round-tripping form of `d`; NaN and infinities as null. */
+/** Appends the shortest round-tripping form of `d`; NaN and infinities as null.
+ */
 void td_json_double(GString *out, double d);
 /** Appends "NAME" or "UNKNOWN_<n>". */
 void td_json_process_state(GString *out, int32_t state);

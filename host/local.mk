@@ -17,13 +17,24 @@ host_libtdcore_la_SOURCES = \
 	host/state_json.c host/state_json.h \
 	host/state_summary.c host/state_summary.h \
 	host/ckpt_writer.c host/ckpt_writer.h \
-	host/ckpt_parse.c host/ckpt_parse.h
-host_libtdcore_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(THRIFT_CFLAGS) $(JSONGLIB_CFLAGS)
+	host/ckpt_parse.c host/ckpt_parse.h \
+	host/config.c host/config.h \
+	host/loader.c host/loader.h \
+	host/instance.c host/instance.h \
+	host/plugin_set.c host/plugin_set.h \
+	host/dispatcher.c host/dispatcher.h \
+	host/stream_session.c host/stream_session.h \
+	host/signals.c host/signals.h
+host_libtdcore_la_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"' \
+	-DPLUGINDIR='"$(plugindir)"'
+host_libtdcore_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(THRIFT_CFLAGS) \
+	$(JSONGLIB_CFLAGS) $(INIH_CFLAGS)
 host_libtdcore_la_LIBADD = host/libtdjson.la thrift/libthermos-thrift.la \
-	$(JSONGLIB_LIBS) $(THRIFT_LIBS) $(GLIB_LIBS)
+	$(JSONGLIB_LIBS) $(THRIFT_LIBS) $(INIH_LIBS) $(LTDL_LIBS) $(GLIB_LIBS)
 
 bin_PROGRAMS += thermos-dispatch
 thermos_dispatch_SOURCES = host/main.c host/cli.h \
-	host/cmd_state.c host/cmd_dump.c host/cmd_encode.c
+	host/cmd_state.c host/cmd_dump.c host/cmd_encode.c \
+	host/cmd_replay.c host/cmd_plugins.c host/cmd_check.c
 thermos_dispatch_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(THRIFT_CFLAGS) $(JSONGLIB_CFLAGS)
 thermos_dispatch_LDADD = host/libtdcore.la

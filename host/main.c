@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build_config.h"
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
@@ -18,6 +19,10 @@ static const char USAGE[] =
     "Rebuild and dispatch the state of Thermos checkpoint streams.\n"
     "\n"
     "Commands:\n"
+    "  replay [--truncate] [--recovery] [--tolerate-torn-tail] FILE...\n"
+    "                      dispatch every record of each FILE to the plugins\n"
+    "  plugins [-v]        list the modules and the configured instances\n"
+    "  check               load the configuration and every enabled plugin\n"
     "  state [--json] [--truncate] [--strict] FILE\n"
     "                      print the state reconstructed from FILE\n"
     "  dump [--strict] FILE\n"
@@ -26,12 +31,21 @@ static const char USAGE[] =
     "stdout\n"
     "\n"
     "Options:\n"
+    "  -c FILE             read the configuration from FILE\n"
+    "  -o SECTION.KEY=VALUE\n"
+    "                      set a configuration key ([host] or an instance)\n"
+    "  -p PATH             add an instance of the plugin file PATH\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
     "FILE may be '-' for standard input.  'thermos-dispatch COMMAND --help'\n"
     "describes a command.  Exit status: 0 success, 64 usage error, 65 stream\n"
-    "error, 66 input missing or unreadable, 70 internal error.\n";
+    "error, 66 input missing or unreadable, 70 internal error or a plugin\n"
+    "abort, 78 configuration or plugin loading error.\n";
+
+static td_config_args global_args;
+
+const td_config_args *td_global_args(void) { return &global_args; }
 
 int td_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
@@ -91,16 +105,15 @@ typedef struct command {
 } command;
 
 static const command COMMANDS[] = {
-    {"state", td_cmd_state},
-    {"dump", td_cmd_dump},
-    {"encode", td_cmd_encode},
+    {"state", td_cmd_state},     {"dump", td_cmd_dump},
+    {"encode", td_cmd_encode},   {"replay", td_cmd_replay},
+    {"plugins", td_cmd_plugins}, {"check", td_cmd_check},
 };
 
 int main(int argc, char **argv) {
-  static const struct option options[] = {
-      {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},
-      {NULL, 0, NULL, 0}};
+  static const struct option options[] = {{"help", no_argument, NULL, 'h'},
+                                          {"version", no_argument, NULL, 'V'},
+                                          {NULL, 0, NULL, 0}};
   /* A failed write is an error where it happens, not a silent death. */
   signal(SIGPIPE, SIG_IGN);
   static char outbuf[1 << 16];
@@ -109,8 +122,19 @@ int main(int argc, char **argv) {
   opterr = 0;
   int c;
   /* "+": stop at the command; its options are its own. */
-  while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
+  global_args.overrides = g_ptr_array_new();
+  global_args.plugin_paths = g_ptr_array_new();
+  while ((c = getopt_long(argc, argv, "+hVc:o:p:", options, NULL)) != -1) {
     switch (c) {
+    case 'c':
+      global_args.config_file = optarg;
+      break;
+    case 'o':
+      g_ptr_array_add(global_args.overrides, optarg);
+      break;
+    case 'p':
+      g_ptr_array_add(global_args.plugin_paths, optarg);
+      break;
     case 'h':
       fputs(USAGE, stdout);
       return td_flush_stdout() ? TD_EXIT_OK : TD_EXIT_SOFTWARE;
@@ -118,6 +142,8 @@ int main(int argc, char **argv) {
       td_print_version();
       return td_flush_stdout() ? TD_EXIT_OK : TD_EXIT_SOFTWARE;
     default:
+      if (optopt == 'c' || optopt == 'o' || optopt == 'p')
+        return td_usage_error(NULL, "option '-%c' needs an argument", optopt);
       return td_bad_option(NULL, argv);
     }
   }
@@ -132,6 +158,8 @@ int main(int argc, char **argv) {
       int rc = COMMANDS[i].run(sub_argc, sub_argv);
       if (!td_flush_stdout() && rc < TD_EXIT_SOFTWARE)
         rc = TD_EXIT_SOFTWARE;
+      g_ptr_array_free(global_args.overrides, TRUE);
+      g_ptr_array_free(global_args.plugin_paths, TRUE);
       return rc;
     }
   }

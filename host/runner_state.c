@@ -31,20 +31,29 @@ struct thermos_runner_state {
   thermos_runner_header header; /* strings and ports in header_blob */
   char *header_blob;
   bool has_statuses;
-  GArray *statuses;    /* thermos_task_status */
+  GArray *statuses;     /* thermos_task_status */
   GPtrArray *processes; /* process_entry *, in order of first appearance */
   GHashTable *by_name;  /* thermos_str * (the entry's name) -> entry */
 };
 
 static guint name_hash(gconstpointer key) {
   const thermos_str *s = key;
-  /* FNV-1a: names are short, and this needs no NUL terminator. */
-  guint32 h = 2166136261u;
-  for (size_t i = 0; i < s->len; i++) {
-    h ^= (unsigned char)s->data[i];
-    h *= 16777619u;
+  /* Eight bytes a step: this is on the per-record path, and names are
+   * bytes with no terminator. */
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ s->len;
+  size_t i = 0;
+  for (; i + 8 <= s->len; i += 8) {
+    uint64_t w;
+    memcpy(&w, s->data + i, 8);
+    h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
   }
-  return h;
+  uint64_t tail = 0;
+  if (i < s->len)
+    memcpy(&tail, s->data + i, s->len - i);
+  h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
+  h ^= h >> 29;
+  return (guint)h;
 }
 
 static gboolean name_equal(gconstpointer a, gconstpointer b) {
@@ -181,8 +190,8 @@ static const field_rule NO_COPIES[] = {{0, NULL}};
  * carries what it copies; returns the set of bits to copy, or 0 with
  * `reason` filled in. */
 static uint32_t check_transition(bool new_run, int32_t from,
-                                 const thermos_process_status *u,
-                                 char *reason, size_t reason_len) {
+                                 const thermos_process_status *u, char *reason,
+                                 size_t reason_len) {
   const field_rule *copies;
   uint32_t bits = THERMOS_PS_SEQ | THERMOS_PS_STATE;
   bool allowed;
@@ -354,8 +363,7 @@ static int apply_process(thermos_runner_state *st,
 }
 
 int td_runner_state_apply(thermos_runner_state *st, const td_ckpt *rec,
-                          td_transition *out, char *reason,
-                          size_t reason_len) {
+                          td_transition *out, char *reason, size_t reason_len) {
   memset(out, 0, sizeof *out);
   /* One case per record, in this order: a union with several members is
    * handled as its first (the header wins). */

@@ -38,8 +38,7 @@ void td_runner_state_free(thermos_runner_state *st);
  * state unchanged and `reason` holding dispatch-semantics.md's reason.
  */
 int td_runner_state_apply(thermos_runner_state *st, const td_ckpt *rec,
-                          td_transition *out, char *reason,
-                          size_t reason_len);
+                          td_transition *out, char *reason, size_t reason_len);
 
 /* Readers.  Pointers stay valid until the next apply or free. */
 const thermos_runner_header *

@@ -79,6 +79,8 @@ td_stream_status td_stream_next(td_stream *s, td_record *rec, td_ckpt *ck) {
     return TD_STREAM_TORN;
   case TD_FRAME_IO:
     return TD_STREAM_IO;
+  case TD_FRAME_INTERRUPTED:
+    return TD_STREAM_INTERRUPTED;
   case TD_FRAME_ERROR:
   default:
     return TD_STREAM_ERROR;

@@ -12,11 +12,12 @@
 typedef struct td_stream td_stream;
 
 typedef enum td_stream_status {
-  TD_STREAM_RECORD, /**< a record, decoded */
-  TD_STREAM_END,    /**< end of input at a record boundary */
-  TD_STREAM_TORN,   /**< end of input inside a record */
-  TD_STREAM_ERROR,  /**< a framing or decoding error */
-  TD_STREAM_IO      /**< reading failed; the reason is strerror's */
+  TD_STREAM_RECORD,     /**< a record, decoded */
+  TD_STREAM_END,        /**< end of input at a record boundary */
+  TD_STREAM_TORN,       /**< end of input inside a record */
+  TD_STREAM_ERROR,      /**< a framing or decoding error */
+  TD_STREAM_IO,         /**< reading failed; the reason is strerror's */
+  TD_STREAM_INTERRUPTED /**< a signal interrupted reading; call again */
 } td_stream_status;
 
 /**

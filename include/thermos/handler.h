@@ -15,8 +15,10 @@
 #ifndef THERMOS_HANDLER_H
 #define THERMOS_HANDLER_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -116,17 +118,258 @@ typedef struct thermos_port {
 
 /** The RunnerHeader: written once, describes the task. */
 typedef struct thermos_runner_header {
-  uint32_t present;       /**< THERMOS_RH_* bits */
-  thermos_str task_id;    /**< the task's id */
-  thermos_str sandbox;    /**< the sandbox directory */
-  thermos_str log_dir;    /**< the log directory (newer runners only) */
-  thermos_str hostname;   /**< the host the task runs on */
-  thermos_str user;       /**< the user the task runs as */
-  int64_t launch_time_ms; /**< milliseconds since the epoch */
-  int32_t uid;            /**< the uid of `user` (newer runners only) */
-  size_t n_ports;         /**< number of entries in `ports` */
+  uint32_t present;          /**< THERMOS_RH_* bits */
+  thermos_str task_id;       /**< the task's id */
+  thermos_str sandbox;       /**< the sandbox directory */
+  thermos_str log_dir;       /**< the log directory (newer runners only) */
+  thermos_str hostname;      /**< the host the task runs on */
+  thermos_str user;          /**< the user the task runs as */
+  int64_t launch_time_ms;    /**< milliseconds since the epoch */
+  int32_t uid;               /**< the uid of `user` (newer runners only) */
+  size_t n_ports;            /**< number of entries in `ports` */
   const thermos_port *ports; /**< named ports; each name once (last wins) */
 } thermos_runner_header;
+
+/* ------------------------------------------------------------------------
+ * Events
+ * ------------------------------------------------------------------------ */
+
+/** The reconstructed state of one stream; read it through the host table's
+ * state readers.  Opaque. */
+typedef struct thermos_runner_state thermos_runner_state;
+
+/** Where an update came from.  Grows at its end in later minors: read
+ * `struct_size` before a member added after 1.0. */
+typedef struct thermos_event {
+  uint32_t struct_size; /**< sizeof(thermos_event) as the host was built */
+  const char *source;   /**< the checkpoint's path, NUL-terminated */
+  /** The task: `<id>` when the file is `.../checkpoints/<id>/runner`, from
+   * the first record on; otherwise the header's task_id once seen, empty
+   * before. */
+  thermos_str task_id;
+  uint64_t record; /**< 0-based index of the record, counting every record */
+  uint64_t offset; /**< byte offset of the record's length prefix */
+  /** 1 when the record is read again to rebuild state (what a stream held
+   * when the host began to follow it, what lies before a saved cursor);
+   * 0 when it is delivered for the first time (appends, new streams, and
+   * every record of `replay`). */
+  int history;
+  /** The reconstructed state after this update (before the first record in
+   * on_stream_open).  Read it with the host table's state readers. */
+  const thermos_runner_state *state;
+} thermos_event;
+
+/* ------------------------------------------------------------------------
+ * Declared options
+ * ------------------------------------------------------------------------ */
+
+/** Option types: the host checks every value against its type before
+ * init. */
+enum thermos_option_type {
+  THERMOS_OPT_STRING = 1, /**< any value */
+  THERMOS_OPT_BOOL = 2,   /**< yes/no, true/false, on/off, 1/0 */
+  THERMOS_OPT_INT = 3,    /**< a decimal integer (64-bit) */
+  THERMOS_OPT_DOUBLE = 4, /**< a decimal number */
+  THERMOS_OPT_PATH = 5,   /**< a non-empty value (existence is not checked) */
+  THERMOS_OPT_ENUM = 6    /**< one of `choices` ("a|b|c") */
+};
+
+/** One key a plugin's INI section may hold.  Final: never grows.  A
+ * plugin's list ends with an entry whose `key` is NULL. */
+typedef struct thermos_option {
+  const char *key;           /**< the INI key */
+  int type;                  /**< a thermos_option_type */
+  const char *default_value; /**< used when the key is absent, or NULL */
+  const char *help;          /**< one line, shown by `plugins -v` */
+  const char *choices;       /**< for THERMOS_OPT_ENUM: "a|b|c" */
+} thermos_option;
+
+/* ------------------------------------------------------------------------
+ * The host's table
+ * ------------------------------------------------------------------------ */
+
+/** Why the host runs (thermos_host_v1.mode). */
+enum thermos_mode {
+  THERMOS_MODE_CHECK = 0,  /**< validate only: bind no port, write nothing */
+  THERMOS_MODE_REPLAY = 1, /**< `replay`: streams read from start to end */
+  THERMOS_MODE_TAIL = 2,   /**< `tail`: one stream followed */
+  THERMOS_MODE_WATCH = 3   /**< `watch`: every task of checkpoint roots */
+};
+
+/** Log levels of thermos_host_v1.log. */
+enum thermos_log_level {
+  THERMOS_LOG_ERROR = 0,
+  THERMOS_LOG_WARNING = 1,
+  THERMOS_LOG_INFO = 2,
+  THERMOS_LOG_DEBUG = 3
+};
+
+/**
+ * What the host offers a plugin instance: one table per instance, valid
+ * from init until fini returns.  Members past the host's `struct_size` are
+ * absent (a plugin running in an older host of the same major).
+ */
+typedef struct thermos_host_v1 {
+  uint32_t abi_major;   /**< THERMOS_HANDLER_ABI_MAJOR of the host */
+  uint32_t struct_size; /**< sizeof(thermos_host_v1) as the host was built */
+  void *host;           /**< opaque instance handle: first argument below */
+  int mode;             /**< a thermos_mode */
+  const char *instance; /**< the instance's name ("audit" for
+                           [plugin:audit]) */
+
+  /** Logs one message through the host's log, prefixed with the instance
+   * name.  The only host function a plugin's own threads may call. */
+  void (*log)(void *host, int level, const char *message);
+
+  /** The value written in the instance's section, else the declared
+   * default, else NULL.  Valid until fini. */
+  const char *(*config_get)(void *host, const char *key);
+  /** Calls fn for every key written in the section, in file order; stops
+   * and returns fn's value when it is non-zero, else returns 0. */
+  int (*config_foreach)(void *host,
+                        int (*fn)(void *user, const char *key,
+                                  const char *value),
+                        void *user);
+  /** From init: reports a bad value; the host prints it with the key's file
+   * and line, and the start fails (return non-zero from init after it). */
+  void (*config_error)(void *host, const char *key, const char *message);
+
+  /* State readers: `st` is an event's `state`.  Pointers are valid during
+   * the callback only. */
+
+  /** The header, or NULL before one. */
+  const thermos_runner_header *(*header)(const thermos_runner_state *st);
+  /** Task statuses kept (every one, or the latest in truncate mode). */
+  size_t (*task_status_count)(const thermos_runner_state *st);
+  /** The i-th task status, oldest first; NULL past the end. */
+  const thermos_task_status *(*task_status)(const thermos_runner_state *st,
+                                            size_t i);
+  /** Processes seen, in order of first appearance. */
+  size_t (*process_count)(const thermos_runner_state *st);
+  /** The i-th process' name; {NULL, 0} past the end. */
+  thermos_str (*process_name)(const thermos_runner_state *st, size_t i);
+  /** Runs kept of the named process (0 if unknown). */
+  size_t (*process_run_count)(const thermos_runner_state *st, thermos_str name);
+  /** The i-th run kept of the named process, oldest first; NULL past the
+   * end or for an unknown process. */
+  const thermos_process_status *(*process_run)(const thermos_runner_state *st,
+                                               thermos_str name, size_t i);
+} thermos_host_v1;
+
+#if defined(__GNUC__) || defined(__clang__)
+#define THERMOS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define THERMOS_PRINTF(f, a)
+#endif
+
+/** printf-style logging through host->log (messages over 1 KiB are cut). */
+static inline void thermos_logf(const thermos_host_v1 *host, int level,
+                                const char *fmt, ...) THERMOS_PRINTF(3, 4);
+static inline void thermos_logf(const thermos_host_v1 *host, int level,
+                                const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  host->log(host->host, level, buf);
+}
+
+/* ------------------------------------------------------------------------
+ * The plugin's table
+ * ------------------------------------------------------------------------ */
+
+/** A process-state-specific callback. */
+typedef int (*thermos_process_fn)(void *ctx, const thermos_event *ev,
+                                  const thermos_process_status *update);
+/** A task-state-specific callback. */
+typedef int (*thermos_task_fn)(void *ctx, const thermos_event *ev,
+                               const thermos_task_status *update);
+
+/**
+ * What a plugin offers.  Every callback is optional (NULL: not
+ * interested).  Every `int` callback returns 0 on success; non-zero means
+ * it could not do its work, and the instance's `on_error` setting decides
+ * what follows.  All are called from one thread, never concurrently.
+ */
+typedef struct thermos_handler_v1 {
+  uint32_t abi_major;   /**< THERMOS_HANDLER_ABI_MAJOR */
+  uint32_t struct_size; /**< sizeof(thermos_handler_v1) as compiled */
+  const char *name;     /**< short identifier, e.g. "logger"; non-empty */
+  const char *version;  /**< the plugin's own version */
+  /** Keys its INI section may hold, ended by {NULL}; NULL accepts any. */
+  const thermos_option *options;
+
+  /** Once per instance before the first event; 0 = ready.  On failure the
+   * host does not call fini: clean up before returning. */
+  int (*init)(const thermos_host_v1 *host, void **ctx);
+  /** Once at shutdown, in reverse order; stop and join own threads. */
+  void (*fini)(void *ctx);
+  /** SIGHUP: reopen files (log rotation). */
+  int (*reopen)(void *ctx);
+  /** Periodic work, about once a second while following and once after
+   * the last event; `now` is CLOCK_REALTIME in seconds. */
+  int (*tick)(void *ctx, double now);
+
+  /* Stream lifecycle. */
+  /** Before a stream's first record (record 0, offset 0 and an empty
+   * state, or the resume position when a cursor is used). */
+  int (*on_stream_open)(void *ctx, const thermos_event *ev);
+  /** The stream stopped on an error; `reason` is the one-line reason. */
+  int (*on_stream_error)(void *ctx, const thermos_event *ev,
+                         const char *reason);
+  /** Done (end of a replayed file, task over, shutdown; after an error
+   * too); its state is freed after the call. */
+  int (*on_stream_close)(void *ctx, const thermos_event *ev);
+
+  /* UniversalStateHandler. */
+  int (*on_initialization)(void *ctx, const thermos_event *ev,
+                           const thermos_runner_header *header);
+  int (*on_process_transition)(void *ctx, const thermos_event *ev,
+                               int32_t state,
+                               const thermos_process_status *update);
+  int (*on_task_transition)(void *ctx, const thermos_event *ev, int32_t state,
+                            const thermos_task_status *update);
+
+  /* ProcessStateHandler: called after every instance's universal callback,
+   * for the state the update moves the process to. */
+  thermos_process_fn on_process_waiting;
+  thermos_process_fn on_process_forked;
+  thermos_process_fn on_process_running;
+  thermos_process_fn on_process_success;
+  thermos_process_fn on_process_failed;
+  thermos_process_fn on_process_lost;
+  thermos_process_fn on_process_killed;
+
+  /* TaskStateHandler: likewise; a state outside the enum reaches the
+   * universal callback only. */
+  thermos_task_fn on_task_active;
+  thermos_task_fn on_task_cleaning;
+  thermos_task_fn on_task_finalizing;
+  thermos_task_fn on_task_success;
+  thermos_task_fn on_task_failed;
+  thermos_task_fn on_task_killed;
+  thermos_task_fn on_task_lost;
+} thermos_handler_v1;
+
+/** The smallest plugin table a host of major 1 accepts (that of 1.0). */
+#define THERMOS_HANDLER_V1_0_SIZE                                              \
+  (offsetof(thermos_handler_v1, on_task_lost) + sizeof(thermos_task_fn))
+
+/** The entry symbol's name, for hosts and tests. */
+#define THERMOS_HANDLER_ENTRY "thermos_handler_v1_entry"
+
+/* Keeps the entry symbol visible when a plugin is built with
+ * -fvisibility=hidden (as it should be: it exports nothing else). */
+#if defined(__GNUC__) || defined(__clang__)
+#define THERMOS_EXPORT __attribute__((visibility("default")))
+#else
+#define THERMOS_EXPORT
+#endif
+
+/** Each plugin exports this one symbol, returning its table (static
+ * storage; the host never frees it). */
+THERMOS_EXPORT const thermos_handler_v1 *thermos_handler_v1_entry(void);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,155 @@
+/*
+ * `replay [--truncate] [--recovery] [--tolerate-torn-tail] FILE...`: every
+ * record of each stream to the enabled plugins, files one after another,
+ * each with its own state; an error in one stops that one only.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "cli.h"
+#include "config.h"
+#include "diag.h"
+#include "dispatcher.h"
+#include "plugin_set.h"
+#include "signals.h"
+#include "stream_session.h"
+
+static const char REPLAY_USAGE[] =
+    "Usage: thermos-dispatch [OPTION]... replay [--truncate] [--recovery]\n"
+    "                        [--tolerate-torn-tail] FILE...\n"
+    "Dispatch every record of each checkpoint stream FILE ('-' for standard\n"
+    "input) to the enabled plugins.\n"
+    "\n"
+    "  --truncate            keep only the latest task status and run of\n"
+    "                        each process\n"
+    "  --recovery            skip records out of sequence, as the runner\n"
+    "                        does when it re-reads its own checkpoint\n"
+    "  --tolerate-torn-tail  a torn last record is a warning, not an error\n"
+    "  -h, --help            show this help and exit\n";
+
+/* Between two records: stop on SIGINT/SIGTERM, reopen on SIGHUP. */
+static bool between_records(void *user) {
+  td_dispatcher *d = user;
+  if (td_signals_stop_requested())
+    return false;
+  if (td_signals_take_hangup())
+    td_dispatch_reopen(d);
+  return true;
+}
+
+static int max_code(int a, int b) { return a > b ? a : b; }
+
+static double realtime_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Replays one file; returns its exit code. */
+static int replay_file(const char *path, const td_config *cfg, td_dispatcher *d,
+                       bool truncate, bool recovery, bool tolerate_torn) {
+  td_stream *stream = td_stream_open(path, cfg->max_record_size);
+  if (!stream)
+    return TD_EXIT_NOINPUT;
+  td_session *s = td_session_new(stream, d, truncate, recovery);
+  int rc = TD_EXIT_OK;
+  if (!td_session_open(s)) {
+    rc = TD_EXIT_SOFTWARE;
+  } else {
+    switch (td_session_pump(s, between_records, d)) {
+    case TD_PUMP_END:
+      break;
+    case TD_PUMP_TORN:
+      if (!td_session_fail(s, td_session_torn_record(s),
+                           td_session_torn_reason(s), tolerate_torn))
+        rc = TD_EXIT_SOFTWARE;
+      else if (!tolerate_torn)
+        rc = TD_EXIT_DATAERR;
+      break;
+    case TD_PUMP_STREAM_ERROR:
+      rc = TD_EXIT_DATAERR;
+      break;
+    case TD_PUMP_READ_ERROR:
+      rc = TD_EXIT_NOINPUT;
+      break;
+    case TD_PUMP_ABORTED:
+      rc = TD_EXIT_SOFTWARE;
+      break;
+    case TD_PUMP_STOPPED:
+      rc = td_signals_stop_requested() == SIGINT ? TD_EXIT_SIGINT
+                                                 : TD_EXIT_SIGTERM;
+      break;
+    }
+  }
+  if (!td_session_close(s))
+    rc = max_code(rc, TD_EXIT_SOFTWARE);
+  td_session_free(s);
+  return rc;
+}
+
+int td_cmd_replay(int argc, char **argv) {
+  enum { OPT_TRUNCATE = 256, OPT_RECOVERY, OPT_TOLERATE };
+  static const struct option options[] = {
+      {"truncate", no_argument, NULL, OPT_TRUNCATE},
+      {"recovery", no_argument, NULL, OPT_RECOVERY},
+      {"tolerate-torn-tail", no_argument, NULL, OPT_TOLERATE},
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
+  bool truncate = false, recovery = false, tolerate = false;
+  int c;
+  while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
+    switch (c) {
+    case OPT_TRUNCATE:
+      truncate = true;
+      break;
+    case OPT_RECOVERY:
+      recovery = true;
+      break;
+    case OPT_TOLERATE:
+      tolerate = true;
+      break;
+    case 'h':
+      fputs(REPLAY_USAGE, stdout);
+      return TD_EXIT_OK;
+    case 'V':
+      return td_print_version();
+    default:
+      return td_bad_option("replay", argv);
+    }
+  }
+  if (optind >= argc)
+    return td_usage_error("replay", "missing FILE");
+
+  int rc;
+  td_config *cfg = td_config_load(td_global_args(), &rc);
+  if (!cfg)
+    return rc;
+  td_signals_install();
+  td_plugin_set *set = td_plugin_set_start(cfg, THERMOS_MODE_REPLAY, false);
+  if (!set) {
+    td_config_free(cfg);
+    return TD_EXIT_CONFIG;
+  }
+  td_dispatcher *d = td_dispatcher_new(set);
+  rc = TD_EXIT_OK;
+  for (int i = optind; i < argc; i++) {
+    if (td_signals_stop_requested() || td_dispatcher_aborted(d))
+      break;
+    rc = max_code(rc, replay_file(argv[i], cfg, d, truncate || cfg->truncate,
+                                  recovery, tolerate));
+  }
+  if (!td_dispatcher_aborted(d))
+    td_dispatch_tick(d, realtime_now());
+  if (td_dispatcher_aborted(d))
+    rc = max_code(rc, TD_EXIT_SOFTWARE);
+  int sig = td_signals_stop_requested();
+  if (sig)
+    rc = max_code(rc, sig == SIGINT ? TD_EXIT_SIGINT : TD_EXIT_SIGTERM);
+  td_dispatcher_free(d);
+  td_plugin_set_stop(set);
+  td_config_free(cfg);
+  return rc;
+}

@@ -1,0 +1,605 @@
+/*
+ * Reading the configuration with inih.
+ *
+ * Debian's inih neither reports line numbers to handlers nor calls them
+ * for a section without keys, and silently cuts lines at 200 characters.
+ * So the file is fed to ini_parse_stream one line per read: the reader
+ * counts lines, notices section lines (an empty [plugin:x] is an instance
+ * too), and refuses over-long lines instead of letting them be cut.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+#include <thermos/handler.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "framing.h"
+
+#define BUILTIN "(built-in)"
+#define PLUGIN_PREFIX "plugin:"
+/* inih's buffer holds INI_MAX_LINE bytes: the text, a newline and a NUL. */
+#define MAX_LINE_CHARS (INI_MAX_LINE - 2)
+
+typedef struct host_value {
+  char *value;
+  td_origin origin;
+} host_value;
+
+typedef struct parser {
+  td_config *cfg;
+  const char *file;
+  FILE *fp;
+  int line;
+  int errors;
+  char *buf;
+  size_t buf_cap;
+  GHashTable *host;      /* key -> host_value * */
+  td_origin host_origin; /* the [host] line */
+} parser;
+
+void td_config_report(td_origin origin, const char *section, const char *key,
+                      const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  GString *where = g_string_new(origin.file);
+  if (origin.line > 0)
+    g_string_append_printf(where, ":%d", origin.line);
+  if (section)
+    g_string_append_printf(where, ": [%s]", section);
+  if (key)
+    g_string_append_printf(where, " %s", key);
+  td_error("%s: %s", where->str, msg);
+  g_string_free(where, TRUE);
+  g_free(msg);
+}
+
+bool td_parse_bool(const char *s, bool *out) {
+  static const char *const yes[] = {"yes", "true", "on", "1"};
+  static const char *const no[] = {"no", "false", "off", "0"};
+  for (size_t i = 0; i < G_N_ELEMENTS(yes); i++) {
+    if (g_ascii_strcasecmp(s, yes[i]) == 0) {
+      *out = true;
+      return true;
+    }
+    if (g_ascii_strcasecmp(s, no[i]) == 0) {
+      *out = false;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool td_parse_int(const char *s, int64_t *out) {
+  char *end;
+  if (!*s)
+    return false;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || *end)
+    return false;
+  *out = v;
+  return true;
+}
+
+bool td_parse_double(const char *s, double *out) {
+  char *end;
+  if (!*s)
+    return false;
+  errno = 0;
+  double v = g_ascii_strtod(s, &end);
+  if (errno || *end || !isfinite(v))
+    return false;
+  *out = v;
+  return true;
+}
+
+static void setting_free(gpointer p) {
+  td_setting *s = p;
+  g_free(s->key);
+  g_free(s->value);
+  g_free(s);
+}
+
+static void instance_free(gpointer p) {
+  td_instance_conf *ic = p;
+  g_free(ic->name);
+  g_free(ic->module);
+  g_free(ic->path);
+  g_ptr_array_free(ic->settings, TRUE);
+  g_hash_table_destroy(ic->host_keys);
+  g_free(ic);
+}
+
+static void host_value_free(gpointer p) {
+  host_value *hv = p;
+  g_free(hv->value);
+  g_free(hv);
+}
+
+void td_config_free(td_config *cfg) {
+  if (!cfg)
+    return;
+  g_free(cfg->file);
+  g_free(cfg->plugin_dir);
+  g_free(cfg->state_dir);
+  g_ptr_array_free(cfg->instances, TRUE);
+  g_string_chunk_free(cfg->strings);
+  g_free(cfg);
+}
+
+static td_instance_conf *find_instance(td_config *cfg, const char *name) {
+  for (guint i = 0; i < cfg->instances->len; i++) {
+    td_instance_conf *ic = g_ptr_array_index(cfg->instances, i);
+    if (strcmp(ic->name, name) == 0)
+      return ic;
+  }
+  return NULL;
+}
+
+static td_instance_conf *add_instance(td_config *cfg, const char *name,
+                                      td_origin origin) {
+  td_instance_conf *ic = g_new0(td_instance_conf, 1);
+  ic->name = g_strdup(name);
+  ic->enabled = true;
+  ic->origin = origin;
+  ic->settings = g_ptr_array_new_with_free_func(setting_free);
+  ic->host_keys =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  g_ptr_array_add(cfg->instances, ic);
+  return ic;
+}
+
+/* An instance name must not contain '.', which -o uses to split. */
+static bool valid_instance_name(const char *name) {
+  return *name && !strchr(name, '.') && strcmp(name, "host") != 0;
+}
+
+static void set_host_value(parser *p, const char *key, const char *value,
+                           td_origin origin) {
+  host_value *hv = g_new0(host_value, 1);
+  hv->value = g_strdup(value);
+  hv->origin = origin;
+  g_hash_table_replace(p->host, g_strdup(key), hv);
+}
+
+static void set_instance_value(td_instance_conf *ic, const char *key,
+                               const char *value, td_origin origin) {
+  if (strcmp(key, "enabled") == 0 || strcmp(key, "module") == 0 ||
+      strcmp(key, "on_error") == 0) {
+    td_origin *o = g_new(td_origin, 1);
+    *o = origin;
+    g_hash_table_replace(ic->host_keys, g_strdup(key), o);
+    /* The value is checked once everything is read (apply_instance_keys),
+     * so it is kept among the settings until then. */
+  }
+  for (guint i = 0; i < ic->settings->len; i++) {
+    td_setting *s = g_ptr_array_index(ic->settings, i);
+    if (strcmp(s->key, key) == 0) {
+      g_free(s->value);
+      s->value = g_strdup(value);
+      s->origin = origin;
+      return;
+    }
+  }
+  td_setting *s = g_new0(td_setting, 1);
+  s->key = g_strdup(key);
+  s->value = g_strdup(value);
+  s->origin = origin;
+  g_ptr_array_add(ic->settings, s);
+}
+
+const char *td_instance_get(const td_instance_conf *ic, const char *key) {
+  for (guint i = 0; i < ic->settings->len; i++) {
+    const td_setting *s = g_ptr_array_index(ic->settings, i);
+    if (strcmp(s->key, key) == 0)
+      return s->value;
+  }
+  return NULL;
+}
+
+td_origin td_instance_key_origin(const td_instance_conf *ic, const char *key) {
+  for (guint i = 0; i < ic->settings->len; i++) {
+    const td_setting *s = g_ptr_array_index(ic->settings, i);
+    if (strcmp(s->key, key) == 0)
+      return s->origin;
+  }
+  const td_origin *own = g_hash_table_lookup(ic->host_keys, key);
+  return own ? *own : ic->origin;
+}
+
+/* A section line: [host] or [plugin:NAME]. */
+static void on_section(parser *p, const char *name) {
+  td_origin origin = {p->file, p->line};
+  if (strcmp(name, "host") == 0) {
+    p->host_origin = origin;
+    return;
+  }
+  if (g_str_has_prefix(name, PLUGIN_PREFIX)) {
+    const char *inst = name + strlen(PLUGIN_PREFIX);
+    if (!valid_instance_name(inst)) {
+      td_config_report(origin, name, NULL,
+                       "invalid instance name (empty, 'host', or with '.')");
+      p->errors++;
+      return;
+    }
+    if (!find_instance(p->cfg, inst))
+      add_instance(p->cfg, inst, origin);
+    return;
+  }
+  td_config_report(origin, name, NULL,
+                   "unknown section (expected [host] or [plugin:NAME])");
+  p->errors++;
+}
+
+/* Looks at a line before inih does: a section line registers the section. */
+static void scan_section(parser *p, const char *line) {
+  while (*line == ' ' || *line == '\t')
+    line++;
+  if (*line != '[')
+    return;
+  const char *end = strchr(line, ']');
+  if (!end)
+    return; /* inih reports the syntax error */
+  char *name = g_strndup(line + 1, (gsize)(end - line - 1));
+  g_strstrip(name);
+  on_section(p, name);
+  g_free(name);
+}
+
+static char *read_line(char *str, int num, void *stream) {
+  parser *p = stream;
+  ssize_t n = getline(&p->buf, &p->buf_cap, p->fp);
+  if (n < 0)
+    return NULL;
+  p->line++;
+  size_t len = (size_t)n;
+  while (len && (p->buf[len - 1] == '\n' || p->buf[len - 1] == '\r'))
+    len--;
+  if (len > (size_t)MAX_LINE_CHARS || len + 2 > (size_t)num) {
+    td_origin origin = {p->file, p->line};
+    td_config_report(origin, NULL, NULL, "line longer than %d characters",
+                     MAX_LINE_CHARS);
+    p->errors++;
+    /* Hand inih an empty line so its count stays ours. */
+    strcpy(str, "\n");
+    return str;
+  }
+  p->buf[len] = '\0';
+  scan_section(p, p->buf);
+  memcpy(str, p->buf, len);
+  str[len] = '\n';
+  str[len + 1] = '\0';
+  return str;
+}
+
+static int on_key(void *user, const char *section, const char *key,
+                  const char *value) {
+  parser *p = user;
+  td_origin origin = {p->file, p->line};
+  if (!*section) {
+    td_config_report(origin, NULL, key, "key outside a section");
+    p->errors++;
+  } else if (strcmp(section, "host") == 0) {
+    set_host_value(p, key, value, origin);
+  } else if (g_str_has_prefix(section, PLUGIN_PREFIX)) {
+    td_instance_conf *ic =
+        find_instance(p->cfg, section + strlen(PLUGIN_PREFIX));
+    if (ic)
+      set_instance_value(ic, key, value, origin);
+    /* else: the section was refused already */
+  }
+  /* else: an unknown section, refused already */
+  return 1;
+}
+
+static bool read_file(parser *p, const char *path) {
+  p->fp = fopen(path, "r");
+  if (!p->fp) {
+    td_error("%s: %s", path, g_strerror(errno));
+    return false;
+  }
+  p->file = g_string_chunk_insert_const(p->cfg->strings, path);
+  int rc = ini_parse_stream(read_line, p, on_key, p);
+  if (rc > 0) {
+    td_origin origin = {p->file, rc};
+    td_config_report(origin, NULL, NULL, "syntax error");
+    p->errors++;
+  } else if (rc < 0) {
+    td_error("%s: cannot read the configuration", path);
+    p->errors++;
+  }
+  if (ferror(p->fp)) {
+    td_error("%s: %s", path, g_strerror(errno));
+    p->errors++;
+  }
+  fclose(p->fp);
+  p->fp = NULL;
+  return true;
+}
+
+/* -o SECTION.KEY=VALUE, the n-th (1-based). */
+static bool apply_override(parser *p, const char *arg, int n) {
+  const char *dot = strchr(arg, '.');
+  const char *eq = dot ? strchr(dot + 1, '=') : NULL;
+  if (!dot || !eq || dot == arg || eq == dot + 1) {
+    td_error("-o '%s': expected SECTION.KEY=VALUE (see '" TD_PROGRAM
+             " --help')",
+             arg);
+    return false;
+  }
+  char *section = g_strndup(arg, (gsize)(dot - arg));
+  char *key = g_strndup(dot + 1, (gsize)(eq - dot - 1));
+  td_origin origin = {"-o", n};
+  if (strcmp(section, "host") == 0) {
+    set_host_value(p, key, eq + 1, origin);
+  } else if (!valid_instance_name(section)) {
+    td_config_report(origin, section, key, "invalid instance name");
+    p->errors++;
+  } else {
+    td_instance_conf *ic = find_instance(p->cfg, section);
+    if (!ic)
+      ic = add_instance(p->cfg, section, origin);
+    set_instance_value(ic, key, eq + 1, origin);
+  }
+  g_free(section);
+  g_free(key);
+  return true;
+}
+
+/* -p PATH: an instance named after the file, after the configured ones. */
+static bool add_plugin_path(parser *p, const char *path) {
+  char *base = g_path_get_basename(path);
+  if (g_str_has_suffix(base, ".so"))
+    base[strlen(base) - 3] = '\0';
+  bool ok = true;
+  if (!valid_instance_name(base)) {
+    td_error("-p %s: '%s' cannot name an instance (see '" TD_PROGRAM
+             " --help')",
+             path, base);
+    ok = false;
+  } else if (find_instance(p->cfg, base)) {
+    td_error(
+        "-p %s: an instance named '%s' is configured already (see '" TD_PROGRAM
+        " --help')",
+        path, base);
+    ok = false;
+  } else {
+    td_origin origin = {"-p", 0};
+    td_instance_conf *ic = add_instance(p->cfg, base, origin);
+    ic->path = g_strdup(path);
+  }
+  g_free(base);
+  return ok;
+}
+
+typedef enum host_key_kind {
+  HK_STRING,
+  HK_SIZE,
+  HK_LEVEL,
+  HK_SECONDS,
+  HK_BOOL
+} host_key_kind;
+
+static const struct {
+  const char *key;
+  host_key_kind kind;
+} HOST_KEYS[] = {
+    {"plugin_dir", HK_STRING},       {"max_record_size", HK_SIZE},
+    {"state_dir", HK_STRING},        {"log_level", HK_LEVEL},
+    {"linger", HK_SECONDS},          {"truncate", HK_BOOL},
+    {"rescan_interval", HK_SECONDS},
+};
+
+static const char *const LOG_LEVELS[] = {"error", "warning", "info", "debug"};
+
+static void apply_host_key(parser *p, const char *key, const host_value *hv) {
+  td_config *cfg = p->cfg;
+  host_key_kind kind = HK_STRING;
+  bool known = false;
+  for (size_t i = 0; i < G_N_ELEMENTS(HOST_KEYS); i++)
+    if (strcmp(HOST_KEYS[i].key, key) == 0) {
+      kind = HOST_KEYS[i].kind;
+      known = true;
+    }
+  if (!known) {
+    td_config_report(hv->origin, "host", key, "unknown key");
+    p->errors++;
+    return;
+  }
+  const char *v = hv->value;
+  int64_t n;
+  double d;
+  bool b;
+  switch (kind) {
+  case HK_STRING:
+    if (strcmp(key, "plugin_dir") == 0) {
+      if (!*v) {
+        td_config_report(hv->origin, "host", key, "expected a directory");
+        p->errors++;
+        return;
+      }
+      g_free(cfg->plugin_dir);
+      cfg->plugin_dir = g_strdup(v);
+    } else {
+      g_free(cfg->state_dir);
+      cfg->state_dir = *v ? g_strdup(v) : NULL;
+    }
+    return;
+  case HK_SIZE:
+    if (!td_parse_int(v, &n) || n < 1 || n > TD_MAX_RECORD_SIZE_LIMIT) {
+      td_config_report(hv->origin, "host", key,
+                       "expected an integer from 1 to %u, not '%s'",
+                       TD_MAX_RECORD_SIZE_LIMIT, v);
+      p->errors++;
+      return;
+    }
+    cfg->max_record_size = (uint32_t)n;
+    return;
+  case HK_LEVEL:
+    for (size_t i = 0; i < G_N_ELEMENTS(LOG_LEVELS); i++)
+      if (strcmp(v, LOG_LEVELS[i]) == 0) {
+        cfg->log_level = (int)i;
+        return;
+      }
+    td_config_report(hv->origin, "host", key,
+                     "expected one of error|warning|info|debug, not '%s'", v);
+    p->errors++;
+    return;
+  case HK_SECONDS:
+    if (!td_parse_double(v, &d) || d < 0 ||
+        (d == 0 && strcmp(key, "rescan_interval") == 0)) {
+      td_config_report(hv->origin, "host", key,
+                       "expected a number of seconds, not '%s'", v);
+      p->errors++;
+      return;
+    }
+    if (strcmp(key, "linger") == 0)
+      cfg->linger = d;
+    else
+      cfg->rescan_interval = d;
+    return;
+  case HK_BOOL:
+  default:
+    if (!td_parse_bool(v, &b)) {
+      td_config_report(hv->origin, "host", key,
+                       "expected a boolean (yes/no, true/false, on/off, "
+                       "1/0), not '%s'",
+                       v);
+      p->errors++;
+      return;
+    }
+    cfg->truncate = b;
+    return;
+  }
+}
+
+/* enabled, module and on_error: the host's own keys of a plugin section. */
+static void apply_instance_keys(parser *p, td_instance_conf *ic) {
+  char *section = g_strconcat(PLUGIN_PREFIX, ic->name, NULL);
+  for (guint i = 0; i < ic->settings->len;) {
+    td_setting *s = g_ptr_array_index(ic->settings, i);
+    bool own = true;
+    if (strcmp(s->key, "enabled") == 0) {
+      if (!td_parse_bool(s->value, &ic->enabled)) {
+        td_config_report(s->origin, section, s->key,
+                         "expected a boolean (yes/no, true/false, on/off, "
+                         "1/0), not '%s'",
+                         s->value);
+        p->errors++;
+      }
+    } else if (strcmp(s->key, "module") == 0) {
+      if (ic->path) {
+        td_config_report(s->origin, section, s->key,
+                         "not for an instance loaded with -p");
+        p->errors++;
+      }
+      g_free(ic->module);
+      ic->module = g_strdup(s->value);
+    } else if (strcmp(s->key, "on_error") == 0) {
+      if (strcmp(s->value, "continue") == 0)
+        ic->on_error = TD_ON_ERROR_CONTINUE;
+      else if (strcmp(s->value, "disable") == 0)
+        ic->on_error = TD_ON_ERROR_DISABLE;
+      else if (strcmp(s->value, "abort") == 0)
+        ic->on_error = TD_ON_ERROR_ABORT;
+      else {
+        td_config_report(s->origin, section, s->key,
+                         "expected one of continue|disable|abort, not '%s'",
+                         s->value);
+        p->errors++;
+      }
+    } else {
+      own = false;
+    }
+    if (own)
+      g_ptr_array_remove_index(ic->settings, i);
+    else
+      i++;
+  }
+  if (!ic->module)
+    ic->module = g_strdup(ic->name);
+  g_free(section);
+}
+
+static const char *find_config_file(const td_config_args *args,
+                                    bool *explicit) {
+  *explicit = true;
+  if (args->config_file)
+    return args->config_file;
+  const char *env = g_getenv("THERMOS_DISPATCH_CONFIG");
+  if (env && *env)
+    return env;
+  *explicit = false;
+  if (g_file_test(SYSCONFDIR "/thermos-dispatch.ini", G_FILE_TEST_EXISTS))
+    return SYSCONFDIR "/thermos-dispatch.ini";
+  return NULL;
+}
+
+td_config *td_config_load(const td_config_args *args, int *exit_code) {
+  td_config *cfg = g_new0(td_config, 1);
+  cfg->plugin_dir = g_strdup(PLUGINDIR);
+  cfg->max_record_size = TD_MAX_RECORD_SIZE_LIMIT;
+  cfg->log_level = THERMOS_LOG_INFO;
+  cfg->linger = 5;
+  cfg->rescan_interval = 5;
+  cfg->instances = g_ptr_array_new_with_free_func(instance_free);
+  cfg->strings = g_string_chunk_new(256);
+
+  parser p = {0};
+  p.cfg = cfg;
+  p.host =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, host_value_free);
+  *exit_code = TD_EXIT_CONFIG;
+  bool usage_error = false;
+
+  bool explicit_file;
+  const char *file = find_config_file(args, &explicit_file);
+  if (file) {
+    cfg->file = g_strdup(file);
+    if (!read_file(&p, file))
+      p.errors++;
+  } else {
+    /* The built-in default: the bundled logger, text on stdout. */
+    td_origin origin = {BUILTIN, 0};
+    add_instance(cfg, "logger", origin);
+  }
+  (void)explicit_file;
+  for (guint i = 0; args->plugin_paths && i < args->plugin_paths->len; i++)
+    if (!add_plugin_path(&p, g_ptr_array_index(args->plugin_paths, i)))
+      usage_error = true;
+  for (guint i = 0; args->overrides && i < args->overrides->len; i++)
+    if (!apply_override(&p, g_ptr_array_index(args->overrides, i), (int)i + 1))
+      usage_error = true;
+
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, p.host);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    apply_host_key(&p, k, v);
+  for (guint i = 0; i < cfg->instances->len; i++)
+    apply_instance_keys(&p, g_ptr_array_index(cfg->instances, i));
+
+  g_hash_table_destroy(p.host);
+  free(p.buf);
+  if (usage_error) {
+    *exit_code = TD_EXIT_USAGE;
+    td_config_free(cfg);
+    return NULL;
+  }
+  if (p.errors) {
+    td_config_free(cfg);
+    return NULL;
+  }
+  *exit_code = TD_EXIT_OK;
+  return cfg;
+}

@@ -1,0 +1,88 @@
+/* The configuration: which file, [host] settings, and the plugin instances
+ * with their keys, each remembered with its file and line for messages. */
+#ifndef TD_CONFIG_H
+#define TD_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+/** What an instance does when one of its callbacks fails. */
+typedef enum td_on_error {
+  TD_ON_ERROR_CONTINUE, /**< log (at most once a second), go on */
+  TD_ON_ERROR_DISABLE,  /**< log, stop calling the instance */
+  TD_ON_ERROR_ABORT     /**< stop everything, exit 70 */
+} td_on_error;
+
+/** Where a value was written: a file and line, or "-o" and a position. */
+typedef struct td_origin {
+  const char *file; /**< the configuration file, "-o", or "(built-in)" */
+  int line;
+} td_origin;
+
+/** One key of a plugin's section. */
+typedef struct td_setting {
+  char *key;
+  char *value;
+  td_origin origin;
+} td_setting;
+
+/** A plugin instance: a [plugin:NAME] section, or a -p PATH. */
+typedef struct td_instance_conf {
+  char *name;   /**< what follows "plugin:" */
+  char *module; /**< bare module name (default: the instance name) */
+  char *path;   /**< for -p: the explicit file; else NULL */
+  bool enabled;
+  td_on_error on_error;
+  td_origin origin;      /**< the section's line */
+  GPtrArray *settings;   /**< td_setting *: the plugin's own keys, in order */
+  GHashTable *host_keys; /**< enabled/module/on_error -> td_origin * */
+} td_instance_conf;
+
+typedef struct td_config {
+  char *file; /**< the file read, or NULL for the built-in default */
+  /* [host] */
+  char *plugin_dir;
+  uint32_t max_record_size;
+  char *state_dir; /**< NULL when empty */
+  int log_level;   /**< THERMOS_LOG_* */
+  double linger;
+  bool truncate;
+  double rescan_interval;
+  GPtrArray *instances;  /**< td_instance_conf *, in dispatch order */
+  GStringChunk *strings; /**< origins' file names */
+} td_config;
+
+/** Command-line input to the configuration. */
+typedef struct td_config_args {
+  const char *config_file; /**< -c, or NULL */
+  GPtrArray *overrides;    /**< -o SECTION.KEY=VALUE (char *) */
+  GPtrArray *plugin_paths; /**< -p PATH (char *) */
+} td_config_args;
+
+/**
+ * Finds and reads the configuration (-c, $THERMOS_DISPATCH_CONFIG, the
+ * system file, else the built-in default), applies -o and -p.  On errors,
+ * prints each (one line) and returns NULL with `*exit_code` set: 78 for a
+ * configuration error, 64 for a usage error (-o or -p malformed).
+ */
+td_config *td_config_load(const td_config_args *args, int *exit_code);
+void td_config_free(td_config *cfg);
+
+/** Prints "thermos-dispatch: FILE:LINE: [SECTION] KEY: MESSAGE". */
+void td_config_report(td_origin origin, const char *section, const char *key,
+                      const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+/** Parses a boolean (yes/no, true/false, on/off, 1/0). */
+bool td_parse_bool(const char *s, bool *out);
+/** Parses a whole decimal int64 / a finite double; false if malformed. */
+bool td_parse_int(const char *s, int64_t *out);
+bool td_parse_double(const char *s, double *out);
+
+/** The origin of a plugin key: where it was written, else the section. */
+td_origin td_instance_key_origin(const td_instance_conf *ic, const char *key);
+/** The value written for a plugin key, or NULL. */
+const char *td_instance_get(const td_instance_conf *ic, const char *key);
+
+#endif

@@ -1,0 +1,8 @@
+# Bundled plugins: one directory and one man page each.  Built as libtool
+# modules, with hidden visibility and only the entry symbol exported.
+plugin_LTLIBRARIES =
+td_plugin_cflags = $(AM_CFLAGS) -fvisibility=hidden $(GLIB_CFLAGS)
+td_plugin_ldflags = -module -avoid-version -shared -no-undefined \
+	-export-symbols-regex '^thermos_handler_v1_entry$$' $(AM_LDFLAGS)
+
+include plugins/logger/local.mk

@@ -1,0 +1,6 @@
+# The bundled logger plugin.
+plugin_LTLIBRARIES += plugins/logger/logger.la
+plugins_logger_logger_la_SOURCES = plugins/logger/logger.c
+plugins_logger_logger_la_CFLAGS = $(td_plugin_cflags)
+plugins_logger_logger_la_LDFLAGS = $(td_plugin_ldflags)
+plugins_logger_logger_la_LIBADD = host/libtdjson.la $(GLIB_LIBS)

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs the build and test dependencies that are missing (Debian 12
+# packages, with apt-get), then configures and builds thermos-dispatch in
+# place.  Arguments are passed to ./configure (for example
+# --enable-sanitizers); without arguments an existing configuration is kept.
+set -e
+cd "$(dirname "$0")"
+
+PACKAGES="gcc make autoconf automake libtool pkg-config libglib2.0-dev
+  libthrift-c-glib-dev thrift-compiler libinih-dev libltdl-dev libcmocka-dev
+  libjson-glib-dev jq util-linux"
+
+missing=
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+    missing="$missing $p"
+  fi
+done
+if [ -n "$missing" ]; then
+  echo "setup: installing:$missing"
+  sudo=
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
+
+[ -x configure ] || ./autogen.sh
+if [ $# -gt 0 ] || [ ! -f Makefile ]; then
+  ./configure -q "$@"
+fi
+make -j"$(nproc)" >/dev/null
+echo "setup: built ./thermos-dispatch"
