@@ -1,8 +1,10 @@
 #!/bin/sh
 # Installs the build and test dependencies that are missing (Debian 12
-# packages, with apt-get), then configures and builds thermos-dispatch in
-# place.  Arguments are passed to ./configure (for example
-# --enable-sanitizers); without arguments an existing configuration is kept.
+# packages, with apt-get), then configures, builds thermos-dispatch in place
+# and installs it (by default under /usr/local), so that the built-in
+# configuration finds the bundled plugins.  Arguments are passed to
+# ./configure (for example --enable-sanitizers); without arguments an
+# existing configuration is kept.
 set -e
 cd "$(dirname "$0")"
 
@@ -29,4 +31,7 @@ if [ $# -gt 0 ] || [ ! -f Makefile ]; then
   ./configure -q "$@"
 fi
 make -j"$(nproc)" >/dev/null
-echo "setup: built ./thermos-dispatch"
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+$sudo make install >/dev/null
+echo "setup: built and installed thermos-dispatch"

@@ -30,8 +30,8 @@
 #define QUOTE_MAX 64
 
 typedef enum note_kind {
-  NOTE_NUMBER,    /* an integer literal json-glib misreads: beyond int64,
-                     or -0 (a double field must keep the sign) */
+  NOTE_NUMBER,     /* an integer literal json-glib misreads: beyond int64,
+                      or -0 (a double field must keep the sign) */
   NOTE_NUL_STRING, /* a string value with U+0000 (json-glib cuts it) */
   NOTE_NUL_KEY     /* an object with U+0000 in a member name */
 } note_kind;
@@ -44,10 +44,10 @@ typedef struct note {
 
 struct td_ckpt_parser {
   JsonParser *json;
-  GArray *ports;      /* thermos_port, pointing into the JSON tree */
-  GHashTable *notes;  /* member path -> note, usually empty */
-  GString *path;      /* the scanner's current member path */
-  char *reason;       /* the caller's buffer, during one call */
+  GArray *ports;     /* thermos_port, pointing into the JSON tree */
+  GHashTable *notes; /* member path -> note, usually empty */
+  GString *path;     /* the scanner's current member path */
+  char *reason;      /* the caller's buffer, during one call */
   size_t reason_len;
 };
 
@@ -111,9 +111,14 @@ static int scan_fail(scanner *sc, const char *what) {
               (size_t)(sc->s - sc->start) + 1, what);
 }
 
+static int scan_fail_at(scanner *sc, const char *at, const char *what) {
+  sc->s = at;
+  return scan_fail(sc, what);
+}
+
 static void skip_ws(scanner *sc) {
-  while (sc->s < sc->end && (*sc->s == ' ' || *sc->s == '\t' ||
-                             *sc->s == '\n' || *sc->s == '\r'))
+  while (sc->s < sc->end &&
+         (*sc->s == ' ' || *sc->s == '\t' || *sc->s == '\n' || *sc->s == '\r'))
     sc->s++;
 }
 
@@ -145,14 +150,15 @@ static void forget_notes(td_ckpt_parser *p) {
   }
 }
 
+/* Four hex digits; -1 (the caller says why) when they are not. */
 static int hex4(scanner *sc, gunichar *out) {
   if (sc->end - sc->s < 4)
-    return scan_fail(sc, "truncated \\u escape");
+    return -1;
   gunichar v = 0;
   for (int i = 0; i < 4; i++) {
     int d = g_ascii_xdigit_value(sc->s[i]);
     if (d < 0)
-      return scan_fail(sc, "invalid \\u escape");
+      return -1;
     v = v << 4 | (gunichar)d;
   }
   sc->s += 4;
@@ -181,7 +187,8 @@ static int scan_string(scanner *sc, GString *key, bool *nul) {
     }
     if ((unsigned char)*sc->s < 0x20)
       return scan_fail(sc, "control character in a string");
-    /* A backslash. */
+    /* A backslash: errors point at it. */
+    const char *esc = sc->s;
     sc->s++;
     if (sc->s == sc->end)
       return scan_fail(sc, "unterminated string");
@@ -210,26 +217,25 @@ static int scan_string(scanner *sc, GString *key, bool *nul) {
       break;
     case 'u':
       if (hex4(sc, &u))
-        return -1;
+        return scan_fail_at(sc, esc, "invalid \\u escape");
       if (u >= 0xdc00 && u <= 0xdfff)
-        return scan_fail(sc, "unpaired surrogate in a \\u escape");
+        return scan_fail_at(sc, esc, "unpaired surrogate in a \\u escape");
       if (u >= 0xd800 && u <= 0xdbff) {
         gunichar lo;
         if (sc->end - sc->s < 2 || sc->s[0] != '\\' || sc->s[1] != 'u')
-          return scan_fail(sc, "unpaired surrogate in a \\u escape");
+          return scan_fail_at(sc, esc, "unpaired surrogate in a \\u escape");
         sc->s += 2;
         if (hex4(sc, &lo))
-          return -1;
+          return scan_fail_at(sc, esc, "invalid \\u escape");
         if (lo < 0xdc00 || lo > 0xdfff)
-          return scan_fail(sc, "unpaired surrogate in a \\u escape");
+          return scan_fail_at(sc, esc, "unpaired surrogate in a \\u escape");
         u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
       }
       if (u == 0)
         *nul = true;
       break;
     default:
-      sc->s--;
-      return scan_fail(sc, "invalid escape in a string");
+      return scan_fail_at(sc, esc, "invalid escape in a string");
     }
     if (key != NULL && u != 0)
       g_string_append_unichar(key, u);
@@ -490,9 +496,9 @@ static const note *find_note(td_ckpt_parser *p, const member_path *mp,
                              note_kind kind) {
   if (g_hash_table_size(p->notes) == 0)
     return NULL;
-  g_autofree char *key =
-      mp->name != NULL ? g_strconcat(mp->parent, ".", mp->name, NULL)
-                       : g_strdup(mp->parent);
+  g_autofree char *key = mp->name != NULL
+                             ? g_strconcat(mp->parent, ".", mp->name, NULL)
+                             : g_strdup(mp->parent);
   const note *n = g_hash_table_lookup(p->notes, key);
   return n != NULL && n->kind == kind ? n : NULL;
 }
@@ -549,8 +555,8 @@ static int read_int(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
   return 0;
 }
 
-static int read_double(td_ckpt_parser *p, const member_path *mp,
-                       JsonNode *node, double *out) {
+static int read_double(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
+                       double *out) {
   if (JSON_NODE_HOLDS_NULL(node)) {
     *out = NAN;
     return 0;
@@ -571,8 +577,8 @@ static int read_double(td_ckpt_parser *p, const member_path *mp,
   return fail_at(p, mp, "expected a number or null");
 }
 
-static int read_string(td_ckpt_parser *p, const member_path *mp,
-                       JsonNode *node, thermos_str *out) {
+static int read_string(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
+                       thermos_str *out) {
   if (!JSON_NODE_HOLDS_VALUE(node) ||
       json_node_get_value_type(node) != G_TYPE_STRING)
     return fail_at(p, mp, "expected a string");
@@ -609,8 +615,8 @@ static bool parse_unknown(const char *s, int32_t *out) {
   return true;
 }
 
-static int read_state(td_ckpt_parser *p, const member_path *mp,
-                      JsonNode *node, bool process, int32_t *out) {
+static int read_state(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
+                      bool process, int32_t *out) {
   const char *kind = process ? "process" : "task";
   if (!JSON_NODE_HOLDS_VALUE(node) ||
       json_node_get_value_type(node) != G_TYPE_STRING)
@@ -632,8 +638,8 @@ static int read_state(td_ckpt_parser *p, const member_path *mp,
   return fail_at(p, mp, "unknown %s state '%s'", kind, q->str);
 }
 
-static int read_ports(td_ckpt_parser *p, const member_path *mp,
-                      JsonNode *node, thermos_runner_header *rh) {
+static int read_ports(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
+                      thermos_runner_header *rh) {
   if (!JSON_NODE_HOLDS_OBJECT(node))
     return fail_at(p, mp, "expected an object from name to port");
   g_autofree char *path = g_strconcat(mp->parent, ".", mp->name, NULL);

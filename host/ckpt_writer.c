@@ -65,8 +65,7 @@ static GQuark writer_error_quark(void) {
 
 /* A NUL-terminated copy of `s`, or NULL with `error` set when `s` holds a
  * NUL byte (`what` names the field in the message). */
-static gchar *dup_str(const thermos_str *s, const char *what,
-                      GError **error) {
+static gchar *dup_str(const thermos_str *s, const char *what, GError **error) {
   if (s->len > 0 && memchr(s->data, '\0', s->len) != NULL) {
     g_set_error(error, writer_error_quark(), WRITER_ERROR_NUL,
                 "%s: contains a NUL byte, which Thrift's c_glib writer "
@@ -245,8 +244,8 @@ int td_ckpt_write(const td_ckpt *rec, GByteArray *out, GError **error) {
   const guint start = out->len;
   const guint8 zeros[4] = {0, 0, 0, 0};
   g_byte_array_append(out, zeros, sizeof zeros);
-  ThriftTransport *transport = g_object_new(writer_buffer_get_type(), "buf",
-                                            out, "owner", FALSE, NULL);
+  ThriftTransport *transport =
+      g_object_new(writer_buffer_get_type(), "buf", out, "owner", FALSE, NULL);
   ThriftProtocol *protocol =
       g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", transport, NULL);
   GError *terr = NULL;

@@ -126,10 +126,9 @@ static int encode_stdin(encoder *enc) {
 }
 
 int td_cmd_encode(int argc, char **argv) {
-  static const struct option options[] = {
-      {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},
-      {NULL, 0, NULL, 0}};
+  static const struct option options[] = {{"help", no_argument, NULL, 'h'},
+                                          {"version", no_argument, NULL, 'V'},
+                                          {NULL, 0, NULL, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
     switch (c) {

@@ -38,7 +38,9 @@ typedef struct cursor {
   size_t detail_len;
 } cursor;
 
-static int fail(cursor *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Errors are rare: keep their formatting out of the hot loops. */
+static int fail(cursor *c, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3) G_GNUC_NO_INLINE __attribute__((cold));
 static int fail(cursor *c, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -58,20 +60,20 @@ static inline uint64_t be64(const uint8_t *p) {
   return (uint64_t)be32(p) << 32 | be32(p + 4);
 }
 
-static int need(cursor *c, size_t n, const char *what) {
+static inline int need(cursor *c, size_t n, const char *what) {
   if (left(c) < n)
     return fail(c, "%s runs past the end of the record", what);
   return 0;
 }
 
-static int read_u8(cursor *c, uint8_t *v, const char *what) {
+static inline int read_u8(cursor *c, uint8_t *v, const char *what) {
   if (need(c, 1, what))
     return -1;
   *v = *c->p++;
   return 0;
 }
 
-static int read_i32(cursor *c, int32_t *v, const char *what) {
+static inline int read_i32(cursor *c, int32_t *v, const char *what) {
   *v = 0;
   if (need(c, 4, what))
     return -1;
@@ -80,7 +82,7 @@ static int read_i32(cursor *c, int32_t *v, const char *what) {
   return 0;
 }
 
-static int read_i64(cursor *c, int64_t *v, const char *what) {
+static inline int read_i64(cursor *c, int64_t *v, const char *what) {
   if (need(c, 8, what))
     return -1;
   *v = (int64_t)be64(c->p);
@@ -88,7 +90,7 @@ static int read_i64(cursor *c, int64_t *v, const char *what) {
   return 0;
 }
 
-static int read_double(cursor *c, double *v, const char *what) {
+static inline int read_double(cursor *c, double *v, const char *what) {
   if (need(c, 8, what))
     return -1;
   uint64_t bits = be64(c->p);
@@ -98,7 +100,7 @@ static int read_double(cursor *c, double *v, const char *what) {
 }
 
 /* A length (string or container count): negative is an error. */
-static int read_length(cursor *c, uint32_t *n, const char *what) {
+static inline int read_length(cursor *c, uint32_t *n, const char *what) {
   int32_t v;
   *n = 0;
   if (read_i32(c, &v, what))
@@ -109,7 +111,7 @@ static int read_length(cursor *c, uint32_t *n, const char *what) {
   return 0;
 }
 
-static int read_string(cursor *c, thermos_str *s) {
+static inline int read_string(cursor *c, thermos_str *s) {
   uint32_t n;
   if (read_length(c, &n, "string"))
     return -1;
@@ -246,82 +248,93 @@ static int skip(cursor *c, uint8_t type, int depth) {
 }
 
 /*
- * Field readers.  Each struct decoder loops over fields; a known id with
- * the expected type is read, anything else skipped (the field stays unset),
- * as the reference and newer writers require.
+ * Struct decoders.  Each loops over fields; a known id with the expected
+ * type is read, anything else skipped (the field stays unset), as the
+ * reference and newer writers require.  `field_header` returns 1 at STOP.
  */
-#define FIELD_LOOP_BEGIN(c, depth)                                             \
-  if (check_depth(c, depth))                                                   \
-    return -1;                                                                 \
-  for (;;) {                                                                   \
-    uint8_t type;                                                              \
-    if (read_u8(c, &type, "struct (missing STOP)"))                            \
-      return -1;                                                               \
-    if (type == T_STOP)                                                        \
-      return 0;                                                                \
-    if (need(c, 2, "field header"))                                            \
-      return -1;                                                               \
-    int16_t id = (int16_t)((uint16_t)c->p[0] << 8 | c->p[1]);                  \
-    c->p += 2;
+static inline int field_header(cursor *c, uint8_t *type, int16_t *id) {
+  if (read_u8(c, type, "struct (missing STOP)"))
+    return -1;
+  if (*type == T_STOP)
+    return 1;
+  if (need(c, 2, "field header"))
+    return -1;
+  *id = (int16_t)((uint16_t)c->p[0] << 8 | c->p[1]);
+  c->p += 2;
+  return 0;
+}
 
-#define FIELD_LOOP_END(c, depth)                                               \
-  if (skip(c, type, depth))                                                    \
-    return -1;                                                                 \
-  }
+/* One case of a struct's field switch: read `member` when the wire type
+ * is the declared one, else fall through to skipping it. */
+#define FIELD(fid, wire, reader, member, bit)                                  \
+  case fid:                                                                    \
+    if (type != (wire))                                                        \
+      break;                                                                   \
+    if (reader(c, &out->member))                                               \
+      return -1;                                                               \
+    out->present |= (bit);                                                     \
+    continue;
 
-#define FIELD_I32(fid, member, bit)                                            \
-  if (id == (fid) && type == T_I32) {                                          \
-    if (read_i32(c, &out->member, "i32"))                                      \
-      return -1;                                                               \
-    out->present |= (bit);                                                     \
-    continue;                                                                  \
-  }
-#define FIELD_I64(fid, member, bit)                                            \
-  if (id == (fid) && type == T_I64) {                                          \
-    if (read_i64(c, &out->member, "i64"))                                      \
-      return -1;                                                               \
-    out->present |= (bit);                                                     \
-    continue;                                                                  \
-  }
-#define FIELD_DOUBLE(fid, member, bit)                                         \
-  if (id == (fid) && type == T_DOUBLE) {                                       \
-    if (read_double(c, &out->member, "double"))                                \
-      return -1;                                                               \
-    out->present |= (bit);                                                     \
-    continue;                                                                  \
-  }
-#define FIELD_STRING(fid, member, bit)                                         \
-  if (id == (fid) && type == T_STRING) {                                       \
-    if (read_string(c, &out->member))                                          \
-      return -1;                                                               \
-    out->present |= (bit);                                                     \
-    continue;                                                                  \
-  }
+static inline int rd_i32(cursor *c, int32_t *v) {
+  return read_i32(c, v, "i32");
+}
+static inline int rd_i64(cursor *c, int64_t *v) {
+  return read_i64(c, v, "i64");
+}
+static inline int rd_double(cursor *c, double *v) {
+  return read_double(c, v, "double");
+}
 
 static int decode_process_status(cursor *c, thermos_process_status *out,
                                  int depth) {
   memset(out, 0, sizeof *out);
-  FIELD_LOOP_BEGIN(c, depth)
-  FIELD_I64(1, seq, THERMOS_PS_SEQ)
-  FIELD_STRING(3, process, THERMOS_PS_PROCESS)
-  FIELD_I32(5, state, THERMOS_PS_STATE)
-  FIELD_I32(10, coordinator_pid, THERMOS_PS_COORDINATOR_PID)
-  FIELD_DOUBLE(11, fork_time, THERMOS_PS_FORK_TIME)
-  FIELD_DOUBLE(6, start_time, THERMOS_PS_START_TIME)
-  FIELD_I32(7, pid, THERMOS_PS_PID)
-  FIELD_DOUBLE(8, stop_time, THERMOS_PS_STOP_TIME)
-  FIELD_I32(9, return_code, THERMOS_PS_RETURN_CODE)
-  FIELD_LOOP_END(c, depth)
+  if (check_depth(c, depth))
+    return -1;
+  for (;;) {
+    uint8_t type;
+    int16_t id = 0;
+    int r = field_header(c, &type, &id);
+    if (r)
+      return r > 0 ? 0 : -1;
+    switch (id) {
+      FIELD(1, T_I64, rd_i64, seq, THERMOS_PS_SEQ)
+      FIELD(3, T_STRING, read_string, process, THERMOS_PS_PROCESS)
+      FIELD(5, T_I32, rd_i32, state, THERMOS_PS_STATE)
+      FIELD(10, T_I32, rd_i32, coordinator_pid, THERMOS_PS_COORDINATOR_PID)
+      FIELD(11, T_DOUBLE, rd_double, fork_time, THERMOS_PS_FORK_TIME)
+      FIELD(6, T_DOUBLE, rd_double, start_time, THERMOS_PS_START_TIME)
+      FIELD(7, T_I32, rd_i32, pid, THERMOS_PS_PID)
+      FIELD(8, T_DOUBLE, rd_double, stop_time, THERMOS_PS_STOP_TIME)
+      FIELD(9, T_I32, rd_i32, return_code, THERMOS_PS_RETURN_CODE)
+    default:
+      break;
+    }
+    if (skip(c, type, depth))
+      return -1;
+  }
 }
 
 static int decode_task_status(cursor *c, thermos_task_status *out, int depth) {
   memset(out, 0, sizeof *out);
-  FIELD_LOOP_BEGIN(c, depth)
-  FIELD_I32(1, state, THERMOS_TS_STATE)
-  FIELD_I64(2, timestamp_ms, THERMOS_TS_TIMESTAMP_MS)
-  FIELD_I32(3, runner_pid, THERMOS_TS_RUNNER_PID)
-  FIELD_I32(4, runner_uid, THERMOS_TS_RUNNER_UID)
-  FIELD_LOOP_END(c, depth)
+  if (check_depth(c, depth))
+    return -1;
+  for (;;) {
+    uint8_t type;
+    int16_t id = 0;
+    int r = field_header(c, &type, &id);
+    if (r)
+      return r > 0 ? 0 : -1;
+    switch (id) {
+      FIELD(1, T_I32, rd_i32, state, THERMOS_TS_STATE)
+      FIELD(2, T_I64, rd_i64, timestamp_ms, THERMOS_TS_TIMESTAMP_MS)
+      FIELD(3, T_I32, rd_i32, runner_pid, THERMOS_TS_RUNNER_PID)
+      FIELD(4, T_I32, rd_i32, runner_uid, THERMOS_TS_RUNNER_UID)
+    default:
+      break;
+    }
+    if (skip(c, type, depth))
+      return -1;
+  }
 }
 
 /* Keeps the last value of a repeated name, as the reference's dict does.
@@ -412,20 +425,34 @@ static int decode_ports(cursor *c, td_decoder *dec, thermos_runner_header *out,
 static int decode_runner_header(cursor *c, td_decoder *dec,
                                 thermos_runner_header *out, int depth) {
   memset(out, 0, sizeof *out);
-  FIELD_LOOP_BEGIN(c, depth)
-  FIELD_STRING(1, task_id, THERMOS_RH_TASK_ID)
-  FIELD_I64(2, launch_time_ms, THERMOS_RH_LAUNCH_TIME_MS)
-  FIELD_STRING(3, sandbox, THERMOS_RH_SANDBOX)
-  FIELD_STRING(7, log_dir, THERMOS_RH_LOG_DIR)
-  FIELD_STRING(4, hostname, THERMOS_RH_HOSTNAME)
-  FIELD_STRING(5, user, THERMOS_RH_USER)
-  FIELD_I32(8, uid, THERMOS_RH_UID)
-  if (id == 6 && type == T_MAP) {
-    if (decode_ports(c, dec, out, depth))
+  if (check_depth(c, depth))
+    return -1;
+  for (;;) {
+    uint8_t type;
+    int16_t id = 0;
+    int r = field_header(c, &type, &id);
+    if (r)
+      return r > 0 ? 0 : -1;
+    switch (id) {
+      FIELD(1, T_STRING, read_string, task_id, THERMOS_RH_TASK_ID)
+      FIELD(2, T_I64, rd_i64, launch_time_ms, THERMOS_RH_LAUNCH_TIME_MS)
+      FIELD(3, T_STRING, read_string, sandbox, THERMOS_RH_SANDBOX)
+      FIELD(7, T_STRING, read_string, log_dir, THERMOS_RH_LOG_DIR)
+      FIELD(4, T_STRING, read_string, hostname, THERMOS_RH_HOSTNAME)
+      FIELD(5, T_STRING, read_string, user, THERMOS_RH_USER)
+      FIELD(8, T_I32, rd_i32, uid, THERMOS_RH_UID)
+    case 6:
+      if (type != T_MAP)
+        break;
+      if (decode_ports(c, dec, out, depth))
+        return -1;
+      continue;
+    default:
+      break;
+    }
+    if (skip(c, type, depth))
       return -1;
-    continue;
   }
-  FIELD_LOOP_END(c, depth)
 }
 
 void td_decoder_init(td_decoder *dec) { memset(dec, 0, sizeof *dec); }
@@ -439,14 +466,10 @@ static int decode_union(cursor *c, td_decoder *dec, td_ckpt *out) {
   const int depth = 1;
   for (;;) {
     uint8_t type;
-    if (read_u8(c, &type, "struct (missing STOP)"))
-      return -1;
-    if (type == T_STOP)
-      return 0;
-    if (need(c, 2, "field header"))
-      return -1;
-    int16_t id = (int16_t)((uint16_t)c->p[0] << 8 | c->p[1]);
-    c->p += 2;
+    int16_t id = 0;
+    int r = field_header(c, &type, &id);
+    if (r)
+      return r > 0 ? 0 : -1;
     if (type == T_STRUCT && id == 1) {
       if (decode_runner_header(c, dec, &out->header, depth + 1))
         return -1;

@@ -88,26 +88,31 @@ static td_frame_status read_failed(char *reason, size_t reason_len) {
   return err == EINTR ? TD_FRAME_INTERRUPTED : TD_FRAME_IO;
 }
 
+static inline uint32_t be32(const uint8_t *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         (uint32_t)p[3];
+}
+
 td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
                                 size_t reason_len) {
   rec->index = fr->index;
   rec->offset = fr->position;
-  rec->body = NULL;
-  rec->len = 0;
 
-  if (fill(fr, 4) < 0)
-    return read_failed(reason, reason_len);
+  /* The common case, a whole record already buffered, reads nothing. */
   size_t have = fr->end - fr->start;
-  if (have == 0)
-    return TD_FRAME_EOF;
   if (have < 4) {
-    snprintf(reason, reason_len, "truncated record header (%zu of 4 bytes)",
-             have);
-    return TD_FRAME_TORN;
+    if (fill(fr, 4) < 0)
+      return read_failed(reason, reason_len);
+    have = fr->end - fr->start;
+    if (have == 0)
+      return TD_FRAME_EOF;
+    if (have < 4) {
+      snprintf(reason, reason_len, "truncated record header (%zu of 4 bytes)",
+               have);
+      return TD_FRAME_TORN;
+    }
   }
-  const uint8_t *p = fr->buf + fr->start;
-  uint32_t n = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-               (uint32_t)p[2] << 8 | (uint32_t)p[3];
+  uint32_t n = be32(fr->buf + fr->start);
   if (n > fr->max_record_size) {
     snprintf(reason, reason_len,
              "record size %" PRIu32 " exceeds limit %" PRIu32, n,
@@ -118,13 +123,15 @@ td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
     snprintf(reason, reason_len, "empty record");
     return TD_FRAME_ERROR;
   }
-  if (fill(fr, 4 + (size_t)n) < 0)
-    return read_failed(reason, reason_len);
-  have = fr->end - fr->start;
   if (have < 4 + (size_t)n) {
-    snprintf(reason, reason_len,
-             "truncated record body (%zu of %" PRIu32 " bytes)", have - 4, n);
-    return TD_FRAME_TORN;
+    if (fill(fr, 4 + (size_t)n) < 0)
+      return read_failed(reason, reason_len);
+    have = fr->end - fr->start;
+    if (have < 4 + (size_t)n) {
+      snprintf(reason, reason_len,
+               "truncated record body (%zu of %" PRIu32 " bytes)", have - 4, n);
+      return TD_FRAME_TORN;
+    }
   }
   rec->body = fr->buf + fr->start + 4;
   rec->len = n;

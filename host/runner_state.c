@@ -24,6 +24,8 @@ typedef struct process_entry {
   size_t index;          /* position in `processes` */
 } process_entry;
 
+typedef struct index_slot index_slot;
+
 struct thermos_runner_state {
   bool truncate;
   bool recovery;
@@ -33,32 +35,75 @@ struct thermos_runner_state {
   bool has_statuses;
   GArray *statuses;     /* thermos_task_status */
   GPtrArray *processes; /* process_entry *, in order of first appearance */
-  GHashTable *by_name;  /* thermos_str * (the entry's name) -> entry */
+  index_slot *slots;    /* name -> entry, see index_find */
+  size_t mask;          /* slots' size - 1 (a power of two) */
 };
 
-static guint name_hash(gconstpointer key) {
-  const thermos_str *s = key;
-  /* Eight bytes a step: this is on the per-record path, and names are
-   * bytes with no terminator. */
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ s->len;
+/*
+ * The name -> process index.  Every process record looks a name up, so this
+ * is on the per-record path: open addressing with the hash kept beside
+ * each slot costs a third of GHashTable's three indirect calls per lookup.
+ */
+struct index_slot {
+  uint32_t hash;
+  process_entry *entry; /* NULL: empty */
+};
+
+static uint32_t name_hash(const char *data, size_t len) {
+  /* Eight bytes a step; names carry no terminator. */
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ len;
   size_t i = 0;
-  for (; i + 8 <= s->len; i += 8) {
+  for (; i + 8 <= len; i += 8) {
     uint64_t w;
-    memcpy(&w, s->data + i, 8);
+    memcpy(&w, data + i, 8);
     h = (h ^ w) * 0xFF51AFD7ED558CCDull;
     h ^= h >> 32;
   }
   uint64_t tail = 0;
-  if (i < s->len)
-    memcpy(&tail, s->data + i, s->len - i);
+  for (size_t k = 0; i + k < len; k++) /* a byte loop: no call for <8 */
+    tail |= (uint64_t)(unsigned char)data[i + k] << (8 * k);
   h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
-  h ^= h >> 29;
-  return (guint)h;
+  return (uint32_t)(h ^ (h >> 29));
 }
 
-static gboolean name_equal(gconstpointer a, gconstpointer b) {
-  const thermos_str *x = a, *y = b;
-  return x->len == y->len && memcmp(x->data, y->data, x->len) == 0;
+static process_entry *index_find(const thermos_runner_state *st,
+                                 thermos_str name) {
+  if (!st->slots)
+    return NULL;
+  uint32_t h = name_hash(name.data, name.len);
+  for (size_t i = h & st->mask;; i = (i + 1) & st->mask) {
+    const index_slot *slot = &st->slots[i];
+    if (!slot->entry)
+      return NULL;
+    if (slot->hash == h && slot->entry->name.len == name.len &&
+        memcmp(slot->entry->name.data, name.data, name.len) == 0)
+      return slot->entry;
+  }
+}
+
+static void index_put(index_slot *slots, size_t mask, process_entry *e) {
+  uint32_t h = name_hash(e->name.data, e->name.len);
+  size_t i = h & mask;
+  while (slots[i].entry)
+    i = (i + 1) & mask;
+  slots[i].hash = h;
+  slots[i].entry = e;
+}
+
+/* Adds `e`, keeping the load at most one half. */
+static void index_add(thermos_runner_state *st, process_entry *e) {
+  size_t n = st->processes->len; /* e included */
+  if (!st->slots || 2 * n > st->mask + 1) {
+    size_t cap = st->slots ? 2 * (st->mask + 1) : 16;
+    index_slot *slots = g_new0(index_slot, cap);
+    for (size_t i = 0; st->slots && i <= st->mask; i++)
+      if (st->slots[i].entry)
+        index_put(slots, cap - 1, st->slots[i].entry);
+    g_free(st->slots);
+    st->slots = slots;
+    st->mask = cap - 1;
+  }
+  index_put(st->slots, st->mask, e);
 }
 
 static void process_entry_free(gpointer p) {
@@ -74,14 +119,13 @@ thermos_runner_state *td_runner_state_new(bool truncate, bool recovery) {
   st->recovery = recovery;
   st->statuses = g_array_new(FALSE, FALSE, sizeof(thermos_task_status));
   st->processes = g_ptr_array_new_with_free_func(process_entry_free);
-  st->by_name = g_hash_table_new(name_hash, name_equal);
   return st;
 }
 
 void td_runner_state_free(thermos_runner_state *st) {
   if (!st)
     return;
-  g_hash_table_destroy(st->by_name);
+  g_free(st->slots);
   g_ptr_array_free(st->processes, TRUE);
   g_array_free(st->statuses, TRUE);
   g_free(st->header_blob);
@@ -262,7 +306,7 @@ static process_entry *add_process(thermos_runner_state *st, thermos_str name) {
   e->runs = g_array_new(FALSE, FALSE, sizeof(thermos_process_status));
   e->index = st->processes->len;
   g_ptr_array_add(st->processes, e);
-  g_hash_table_insert(st->by_name, &e->name, e);
+  index_add(st, e);
   return e;
 }
 
@@ -290,7 +334,7 @@ static int apply_process(thermos_runner_state *st,
                          char *reason, size_t reason_len) {
   if (!(u->present & THERMOS_PS_PROCESS))
     return failf(reason, reason_len, "missing field process");
-  process_entry *e = g_hash_table_lookup(st->by_name, &u->process);
+  process_entry *e = index_find(st, u->process);
   thermos_process_status *cur =
       e && e->runs->len
           ? &g_array_index(e->runs, thermos_process_status, e->runs->len - 1)
@@ -441,6 +485,6 @@ uint64_t td_runner_state_runs_started_at(const thermos_runner_state *st,
 
 size_t td_runner_state_find_process(const thermos_runner_state *st,
                                     thermos_str name) {
-  const process_entry *e = g_hash_table_lookup(st->by_name, &name);
+  const process_entry *e = index_find(st, name);
   return e ? e->index : SIZE_MAX;
 }

@@ -23,6 +23,7 @@ struct td_stream {
   td_framing *framing;
   td_decoder decoder;
   char reason[REASON_MAX];
+  char detail[REASON_MAX - 32];
 };
 
 td_stream *td_stream_open(const char *path, uint32_t max_record_size) {
@@ -85,10 +86,9 @@ td_stream_status td_stream_next(td_stream *s, td_record *rec, td_ckpt *ck) {
   default:
     return TD_STREAM_ERROR;
   }
-  char detail[REASON_MAX - 32];
-  if (td_decode_ckpt(&s->decoder, rec->body, rec->len, ck, detail,
-                     sizeof detail) < 0) {
-    snprintf(s->reason, sizeof s->reason, "undecodable record: %s", detail);
+  if (td_decode_ckpt(&s->decoder, rec->body, rec->len, ck, s->detail,
+                     sizeof s->detail) < 0) {
+    snprintf(s->reason, sizeof s->reason, "undecodable record: %s", s->detail);
     return TD_STREAM_ERROR;
   }
   return TD_STREAM_RECORD;

@@ -6,3 +6,10 @@ td_plugin_ldflags = -module -avoid-version -shared -no-undefined \
 	-export-symbols-regex '^thermos_handler_v1_entry$$' $(AM_LDFLAGS)
 
 include plugins/logger/local.mk
+
+# libtool's .la files are of no use to a dlopen-only host: keep plugindir to
+# the modules themselves.
+install-data-hook: remove-plugin-la
+remove-plugin-la:
+	rm -f $(DESTDIR)$(plugindir)/*.la
+.PHONY: remove-plugin-la
