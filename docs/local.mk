@@ -1,2 +1,7 @@
 # Man pages and documentation.
-dist_man_MANS += docs/thermos-dispatch.1
+dist_man_MANS += docs/thermos-dispatch.1 docs/thermos-dispatch.ini.5 \
+	docs/thermos_handler.3
+# The plugin author's guide and its example, built out of tree by
+# tests/test-sdk-install.sh.
+EXTRA_DIST += docs/plugin-guide.md docs/examples/count_failures.c \
+	docs/examples/Makefile

@@ -44,9 +44,10 @@ G_DEFINE_TYPE(WriterBuffer, writer_buffer, THRIFT_TYPE_MEMORY_BUFFER)
 
 static void writer_buffer_finalize(GObject *object) {
   G_OBJECT_CLASS(writer_buffer_parent_class)->finalize(object);
-  /* ThriftTransport has no finalize of its own: GObject's is next, and
-   * it is harmless to run twice, should a later Thrift chain up itself.
-   * Were ThriftTransport to gain one, that Thrift would chain up too. */
+  /* ThriftTransport has no finalize of its own: GObject's is next.  It
+   * only clears the object's data list, which a second run (should a later
+   * Thrift chain up itself) finds empty.  Were ThriftTransport to gain a
+   * finalize, that Thrift would be one that chains up. */
   GObjectClass *transport = g_type_class_peek(THRIFT_TYPE_TRANSPORT);
   GObjectClass *base = g_type_class_peek(G_TYPE_OBJECT);
   if (transport->finalize == base->finalize)

@@ -34,11 +34,14 @@ int td_cmd_check(int argc, char **argv) {
   if (optind < argc)
     return td_usage_error("check", "unexpected argument '%s'", argv[optind]);
   int rc;
-  td_config *cfg = td_config_load(td_global_args(), &rc);
+  td_config *cfg = td_config_load(td_global_args(), true, &rc);
   if (!cfg)
     return rc;
+  /* Every problem is reported: the plugins too, after configuration
+   * errors. */
   td_plugin_set *set = td_plugin_set_start(cfg, THERMOS_MODE_CHECK, true);
-  if (!set) {
+  if (!set || cfg->errors) {
+    td_plugin_set_stop(set);
     td_config_free(cfg);
     return TD_EXIT_CONFIG;
   }

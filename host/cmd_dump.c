@@ -4,6 +4,7 @@
  * stream broken half-way still shows everything before the break.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdbool.h>
 
@@ -11,6 +12,7 @@
 #include "diag.h"
 #include "framing.h"
 #include "json_form.h"
+#include "signals.h"
 #include "stream_reader.h"
 
 static const char DUMP_USAGE[] =
@@ -45,6 +47,11 @@ static int dump(td_stream *s, bool strict) {
   GString *line = g_string_sized_new(512);
   int rc = TD_EXIT_OK;
   for (bool more = true; more;) {
+    int sig = td_signals_stop_requested();
+    if (sig) {
+      rc = sig == SIGINT ? TD_EXIT_SIGINT : TD_EXIT_SIGTERM;
+      break;
+    }
     switch (td_stream_next(s, &rec, &ck)) {
     case TD_STREAM_RECORD:
       g_string_truncate(line, 0);
@@ -63,7 +70,7 @@ static int dump(td_stream *s, bool strict) {
       more = false;
       break;
     case TD_STREAM_INTERRUPTED:
-      break; /* no handler is installed: nothing to stop for */
+      break; /* the loop's head looks at the signal */
     case TD_STREAM_IO:
       td_error("%s: %s", td_stream_path(s), td_stream_reason(s));
       rc = TD_EXIT_NOINPUT;
@@ -113,6 +120,7 @@ int td_cmd_dump(int argc, char **argv) {
   td_stream *s = td_stream_open(argv[optind], TD_MAX_RECORD_SIZE_LIMIT);
   if (!s)
     return TD_EXIT_NOINPUT;
+  td_signals_install();
   int rc = dump(s, strict);
   td_stream_close(s);
   return rc;

@@ -51,6 +51,11 @@ static void print_module(const td_module *m, bool verbose) {
     print_options(h);
 }
 
+/* g_ptr_array_sort hands over pointers to the elements. */
+static gint by_name(gconstpointer a, gconstpointer b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int list_modules(const char *dir, bool verbose) {
   printf("modules in %s:\n", dir);
   GDir *d = g_dir_open(dir, 0, NULL);
@@ -64,10 +69,10 @@ static int list_modules(const char *dir, bool verbose) {
     if (g_str_has_suffix(entry, ".so"))
       g_ptr_array_add(names, g_strndup(entry, strlen(entry) - 3));
   g_dir_close(d);
-  g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+  g_ptr_array_sort(names, by_name);
   int refused = 0;
   for (guint i = 0; i < names->len; i++) {
-    const char *name = *(char **)&g_ptr_array_index(names, i);
+    const char *name = g_ptr_array_index(names, i);
     char *reason = NULL;
     td_module *m = td_module_load(dir, name, &reason);
     if (m) {
@@ -115,7 +120,7 @@ int td_cmd_plugins(int argc, char **argv) {
   if (optind < argc)
     return td_usage_error("plugins", "unexpected argument '%s'", argv[optind]);
   int rc;
-  td_config *cfg = td_config_load(td_global_args(), &rc);
+  td_config *cfg = td_config_load(td_global_args(), false, &rc);
   if (!cfg)
     return rc;
   list_modules(cfg->plugin_dir, verbose);

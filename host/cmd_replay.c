@@ -124,7 +124,7 @@ int td_cmd_replay(int argc, char **argv) {
     return td_usage_error("replay", "missing FILE");
 
   int rc;
-  td_config *cfg = td_config_load(td_global_args(), &rc);
+  td_config *cfg = td_config_load(td_global_args(), false, &rc);
   if (!cfg)
     return rc;
   td_signals_install();

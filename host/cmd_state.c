@@ -4,12 +4,14 @@
  * ends with, so it is a warning unless --strict.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 
 #include "cli.h"
 #include "diag.h"
 #include "framing.h"
 #include "runner_state.h"
+#include "signals.h"
 #include "state_json.h"
 #include "state_summary.h"
 #include "stream_reader.h"
@@ -31,6 +33,9 @@ static int reconstruct(td_stream *s, thermos_runner_state *st, bool strict) {
   td_transition tr;
   char reason[1024];
   for (;;) {
+    int sig = td_signals_stop_requested();
+    if (sig)
+      return sig == SIGINT ? TD_EXIT_SIGINT : TD_EXIT_SIGTERM;
     switch (td_stream_next(s, &rec, &ck)) {
     case TD_STREAM_RECORD:
       if (td_runner_state_apply(st, &ck, &tr, reason, sizeof reason) < 0) {
@@ -44,7 +49,7 @@ static int reconstruct(td_stream *s, thermos_runner_state *st, bool strict) {
       td_stream_report(s, &rec, td_stream_reason(s), !strict);
       return strict ? TD_EXIT_DATAERR : TD_EXIT_OK;
     case TD_STREAM_INTERRUPTED:
-      break; /* no handler is installed: nothing to stop for */
+      break; /* the loop's head looks at the signal */
     case TD_STREAM_IO:
       td_error("%s: %s", td_stream_path(s), td_stream_reason(s));
       return TD_EXIT_NOINPUT;
@@ -96,6 +101,7 @@ int td_cmd_state(int argc, char **argv) {
   td_stream *s = td_stream_open(argv[optind], TD_MAX_RECORD_SIZE_LIMIT);
   if (!s)
     return TD_EXIT_NOINPUT;
+  td_signals_install();
   thermos_runner_state *st = td_runner_state_new(truncate, false);
   int rc = reconstruct(s, st, strict);
   if (rc == TD_EXIT_OK) {

@@ -29,6 +29,7 @@
 #define MAX_LINE_CHARS (INI_MAX_LINE - 2)
 
 typedef struct host_value {
+  char *key;
   char *value;
   td_origin origin;
 } host_value;
@@ -41,7 +42,7 @@ typedef struct parser {
   int errors;
   char *buf;
   size_t buf_cap;
-  GHashTable *host;      /* key -> host_value * */
+  GPtrArray *host;       /* host_value *, in the order written */
   td_origin host_origin; /* the [host] line */
 } parser;
 
@@ -57,7 +58,7 @@ void td_config_report(td_origin origin, const char *section, const char *key,
   if (section)
     g_string_append_printf(where, ": [%s]", section);
   if (key)
-    g_string_append_printf(where, " %s", key);
+    g_string_append_printf(where, "%s%s", section ? " " : ": ", key);
   td_error("%s: %s", where->str, msg);
   g_string_free(where, TRUE);
   g_free(msg);
@@ -122,6 +123,7 @@ static void instance_free(gpointer p) {
 
 static void host_value_free(gpointer p) {
   host_value *hv = p;
+  g_free(hv->key);
   g_free(hv->value);
   g_free(hv);
 }
@@ -167,9 +169,11 @@ static bool valid_instance_name(const char *name) {
 static void set_host_value(parser *p, const char *key, const char *value,
                            td_origin origin) {
   host_value *hv = g_new0(host_value, 1);
+  hv->key = g_strdup(key);
   hv->value = g_strdup(value);
   hv->origin = origin;
-  g_hash_table_replace(p->host, g_strdup(key), hv);
+  /* Applied in order, so a later value (or -o) wins. */
+  g_ptr_array_add(p->host, hv);
 }
 
 static void set_instance_value(td_instance_conf *ic, const char *key,
@@ -275,6 +279,12 @@ static char *read_line(char *str, int num, void *stream) {
     return str;
   }
   p->buf[len] = '\0';
+  /* inih takes an indented line for the continuation of the key above
+   * it, so a stray indent would silently change another key's value:
+   * lines are read unindented instead. */
+  size_t lead = strspn(p->buf, " \t");
+  memmove(p->buf, p->buf + lead, len - lead + 1);
+  len -= lead;
   scan_section(p, p->buf);
   memcpy(str, p->buf, len);
   str[len] = '\n';
@@ -531,21 +541,19 @@ static void apply_instance_keys(parser *p, td_instance_conf *ic) {
   g_free(section);
 }
 
-static const char *find_config_file(const td_config_args *args,
-                                    bool *explicit) {
-  *explicit = true;
+static const char *find_config_file(const td_config_args *args) {
   if (args->config_file)
     return args->config_file;
   const char *env = g_getenv("THERMOS_DISPATCH_CONFIG");
   if (env && *env)
     return env;
-  *explicit = false;
   if (g_file_test(SYSCONFDIR "/thermos-dispatch.ini", G_FILE_TEST_EXISTS))
     return SYSCONFDIR "/thermos-dispatch.ini";
   return NULL;
 }
 
-td_config *td_config_load(const td_config_args *args, int *exit_code) {
+td_config *td_config_load(const td_config_args *args, bool keep_going,
+                          int *exit_code) {
   td_config *cfg = g_new0(td_config, 1);
   cfg->plugin_dir = g_strdup(PLUGINDIR);
   cfg->max_record_size = TD_MAX_RECORD_SIZE_LIMIT;
@@ -557,13 +565,11 @@ td_config *td_config_load(const td_config_args *args, int *exit_code) {
 
   parser p = {0};
   p.cfg = cfg;
-  p.host =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, host_value_free);
+  p.host = g_ptr_array_new_with_free_func(host_value_free);
   *exit_code = TD_EXIT_CONFIG;
   bool usage_error = false;
 
-  bool explicit_file;
-  const char *file = find_config_file(args, &explicit_file);
+  const char *file = find_config_file(args);
   if (file) {
     cfg->file = g_strdup(file);
     if (!read_file(&p, file))
@@ -573,7 +579,6 @@ td_config *td_config_load(const td_config_args *args, int *exit_code) {
     td_origin origin = {BUILTIN, 0};
     add_instance(cfg, "logger", origin);
   }
-  (void)explicit_file;
   for (guint i = 0; args->plugin_paths && i < args->plugin_paths->len; i++)
     if (!add_plugin_path(&p, g_ptr_array_index(args->plugin_paths, i)))
       usage_error = true;
@@ -581,25 +586,25 @@ td_config *td_config_load(const td_config_args *args, int *exit_code) {
     if (!apply_override(&p, g_ptr_array_index(args->overrides, i), (int)i + 1))
       usage_error = true;
 
-  GHashTableIter it;
-  gpointer k, v;
-  g_hash_table_iter_init(&it, p.host);
-  while (g_hash_table_iter_next(&it, &k, &v))
-    apply_host_key(&p, k, v);
+  for (guint i = 0; i < p.host->len; i++) {
+    const host_value *hv = g_ptr_array_index(p.host, i);
+    apply_host_key(&p, hv->key, hv);
+  }
   for (guint i = 0; i < cfg->instances->len; i++)
     apply_instance_keys(&p, g_ptr_array_index(cfg->instances, i));
 
-  g_hash_table_destroy(p.host);
+  g_ptr_array_free(p.host, TRUE);
   free(p.buf);
   if (usage_error) {
     *exit_code = TD_EXIT_USAGE;
     td_config_free(cfg);
     return NULL;
   }
-  if (p.errors) {
+  cfg->errors = p.errors;
+  if (p.errors && !keep_going) {
     td_config_free(cfg);
     return NULL;
   }
-  *exit_code = TD_EXIT_OK;
+  *exit_code = p.errors ? TD_EXIT_CONFIG : TD_EXIT_OK;
   return cfg;
 }

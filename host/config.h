@@ -52,6 +52,7 @@ typedef struct td_config {
   double rescan_interval;
   GPtrArray *instances;  /**< td_instance_conf *, in dispatch order */
   GStringChunk *strings; /**< origins' file names */
+  int errors;            /**< problems reported while loading */
 } td_config;
 
 /** Command-line input to the configuration. */
@@ -63,11 +64,15 @@ typedef struct td_config_args {
 
 /**
  * Finds and reads the configuration (-c, $THERMOS_DISPATCH_CONFIG, the
- * system file, else the built-in default), applies -o and -p.  On errors,
- * prints each (one line) and returns NULL with `*exit_code` set: 78 for a
- * configuration error, 64 for a usage error (-o or -p malformed).
+ * system file, else the built-in default), applies -o and -p.  Each
+ * problem is printed (one line).  Returns NULL with `*exit_code` set on a
+ * usage error (64: -o or -p malformed) or, unless `keep_going`, on any
+ * configuration error (78).  With `keep_going` (the `check` command) a
+ * configuration with errors is returned, `errors` counting them, so that
+ * its plugins can be checked too.
  */
-td_config *td_config_load(const td_config_args *args, int *exit_code);
+td_config *td_config_load(const td_config_args *args, bool keep_going,
+                          int *exit_code);
 void td_config_free(td_config *cfg);
 
 /** Prints "thermos-dispatch: FILE:LINE: [SECTION] KEY: MESSAGE". */

@@ -11,6 +11,21 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * Appends without g_string_append_len's general machinery (it inserts at a
+ * position and handles overlap): this runs a dozen times per logged event.
+ */
+static inline void put(GString *out, const char *s, size_t n) {
+  if (G_LIKELY(out->allocated_len - out->len > n)) {
+    memcpy(out->str + out->len, s, n);
+    out->len += n;
+    out->str[out->len] = '\0';
+  } else {
+    g_string_append_len(out, s, (gssize)n);
+  }
+}
+#define PUT_LIT(out, lit) put((out), (lit), sizeof(lit) - 1)
+
 static const char *const PROCESS_STATE_NAMES[] = {
     "WAITING", "FORKED", "RUNNING", "SUCCESS", "KILLED", "FAILED", "LOST"};
 static const char *const TASK_STATE_NAMES[] = {
@@ -67,6 +82,21 @@ static int utf8_sequence(const unsigned char *s, size_t len) {
   return need + 1;
 }
 
+/* Bytes copied as they are: ASCII from 0x20 on, but '"' and '\\'. */
+static const unsigned char PLAIN[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 void td_json_string(GString *out, const char *data, size_t len) {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *s = (const unsigned char *)data;
@@ -75,11 +105,10 @@ void td_json_string(GString *out, const char *data, size_t len) {
   while (i < len) {
     /* Copy the longest run that needs no attention in one go. */
     size_t run = i;
-    while (run < len && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' &&
-           s[run] != '\\')
+    while (run < len && PLAIN[s[run]])
       run++;
     if (run > i) {
-      g_string_append_len(out, data + i, (gssize)(run - i));
+      put(out, data + i, run - i);
       i = run;
       continue;
     }
@@ -89,22 +118,22 @@ void td_json_string(GString *out, const char *data, size_t len) {
       g_string_append_c(out, (char)c);
       i++;
     } else if (c == '\n') {
-      g_string_append(out, "\\n");
+      PUT_LIT(out, "\\n");
       i++;
     } else if (c == '\t') {
-      g_string_append(out, "\\t");
+      PUT_LIT(out, "\\t");
       i++;
     } else if (c < 0x20) {
       char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-      g_string_append(out, esc);
+      put(out, esc, 6);
       i++;
     } else {
       int n = utf8_sequence(s + i, len - i);
       if (n > 0) {
-        g_string_append_len(out, data + i, n);
+        put(out, data + i, (size_t)n);
         i += (size_t)n;
       } else {
-        g_string_append(out, "\xEF\xBF\xBD"); /* U+FFFD */
+        PUT_LIT(out, "\xEF\xBF\xBD"); /* U+FFFD */
         i += (size_t)-n;
       }
     }
@@ -112,12 +141,29 @@ void td_json_string(GString *out, const char *data, size_t len) {
   g_string_append_c(out, '"');
 }
 
-void td_json_double(GString *out, double d) {
-  if (!isfinite(d)) {
-    g_string_append(out, "null");
-    return;
+/* Appends the decimal digits of v. */
+static void append_u64(GString *out, uint64_t v) {
+  char buf[20];
+  size_t n = 0;
+  do {
+    buf[sizeof buf - ++n] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  put(out, buf + sizeof buf - n, n);
+}
+
+static void append_i64(GString *out, int64_t v) {
+  if (v < 0) {
+    g_string_append_c(out, '-');
+    append_u64(out, (uint64_t)0 - (uint64_t)v);
+  } else {
+    append_u64(out, (uint64_t)v);
   }
-  /* g_ascii_formatd ignores the locale's decimal comma. */
+}
+
+/* The reference form: the shortest of %.15g, %.16g, %.17g that reads back
+ * to `d`; g_ascii_formatd ignores the locale's decimal comma. */
+static void append_double_printf(GString *out, double d) {
   static const char *const formats[] = {"%.15g", "%.16g", "%.17g"};
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
@@ -128,11 +174,103 @@ void td_json_double(GString *out, double d) {
   g_string_append(out, buf);
 }
 
+static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                               1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                               1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/*
+ * The same text as append_double_printf, without printf, for what
+ * checkpoints hold (timestamps with microseconds): values whose %.15g or
+ * %.16g form is fixed-point and whose digits fit an exact integer.  For
+ * precision P and decimal exponent X, %.Pg prints d rounded to k = P-1-X
+ * decimals with trailing zeros removed; that decimal is m / 10^k with m
+ * the integer nearest d * 10^k, found exactly with fma, and it reads back
+ * to d exactly when the correctly rounded m / 10^k equals d.  Returns false
+ * to leave the value to printf.
+ */
+static bool append_double_fast(GString *out, double d) {
+  double a = fabs(d);
+  if (!(a >= 1e-4 && a < 1e15))
+    return false;
+  /* x = floor(log10(a)).  Powers of ten up to 1e15 are exact; the
+   * doubles nearest 0.1 to 0.0001 lie above the true values, so no double
+   * falls between a true power and its double. */
+  int x;
+  if (a >= 1) {
+    x = 0;
+    while (x < 14 && a >= POW10[x + 1])
+      x++;
+  } else {
+    x = a >= 1e-1 ? -1 : a >= 1e-2 ? -2 : a >= 1e-3 ? -3 : -4;
+  }
+  for (int precision = 15; precision <= 16; precision++) {
+    int k = precision - 1 - x;
+    if (k < 0 || k > 22)
+      return false;
+    double scale = POW10[k];
+    double p = a * scale;
+    if (!(p < 9007199254740992.0)) /* 2^53: m must be exact */
+      return false;
+    double err = fma(a, scale, -p); /* a * scale == p + err exactly */
+    double m = nearbyint(p);        /* ties to even, as printf rounds */
+    double f = p - m;               /* exact */
+    /* Only a product that fell on a half can round the wrong way. */
+    if (f == 0.5 && err > 0)
+      m += 1;
+    else if (f == -0.5 && err < 0)
+      m -= 1;
+    if (m / scale != a)
+      continue;
+    uint64_t digits = (uint64_t)m;
+    while (k > 0 && digits % 10 == 0) {
+      digits /= 10;
+      k--;
+    }
+    if (signbit(d))
+      g_string_append_c(out, '-');
+    uint64_t div = 1;
+    for (int i = 0; i < k; i++)
+      div *= 10;
+    append_u64(out, digits / div);
+    if (k > 0) {
+      char frac[24];
+      uint64_t rest = digits % div;
+      for (int i = k - 1; i >= 0; i--) {
+        frac[i] = (char)('0' + rest % 10);
+        rest /= 10;
+      }
+      g_string_append_c(out, '.');
+      put(out, frac, (size_t)k);
+    }
+    return true;
+  }
+  return false;
+}
+
+void td_json_double(GString *out, double d) {
+  if (!isfinite(d)) {
+    PUT_LIT(out, "null");
+    return;
+  }
+  if (d == 0) {
+    if (signbit(d))
+      g_string_append_c(out, '-');
+    g_string_append_c(out, '0');
+    return;
+  }
+  if (!append_double_fast(out, d))
+    append_double_printf(out, d);
+}
+
 static void append_enum(GString *out, const char *name, int32_t state) {
-  if (name)
-    g_string_append_printf(out, "\"%s\"", name);
-  else
-    g_string_append_printf(out, "\"UNKNOWN_%" PRId32 "\"", state);
+  g_string_append_c(out, '"');
+  if (name) {
+    put(out, name, strlen(name));
+  } else {
+    PUT_LIT(out, "UNKNOWN_");
+    append_i64(out, state);
+  }
+  g_string_append_c(out, '"');
 }
 
 void td_json_process_state(GString *out, int32_t state) {
@@ -149,16 +287,17 @@ typedef struct members {
   bool first;
 } members;
 
-static void key(members *m, const char *name) {
+/* `quoted` is the member name with its quotes and colon: "\"seq\":". */
+static void key(members *m, const char *quoted) {
   if (!m->first)
     g_string_append_c(m->out, ',');
   m->first = false;
-  g_string_append_printf(m->out, "\"%s\":", name);
+  put(m->out, quoted, strlen(quoted));
 }
 
 static void member_i64(members *m, const char *name, int64_t v) {
   key(m, name);
-  g_string_append_printf(m->out, "%" PRId64, v);
+  append_i64(m->out, v);
 }
 
 static void member_double(members *m, const char *name, double v) {
@@ -176,25 +315,25 @@ void td_json_process_status(GString *out, const thermos_process_status *ps) {
   uint32_t p = ps->present;
   g_string_append_c(out, '{');
   if (p & THERMOS_PS_SEQ)
-    member_i64(&m, "seq", ps->seq);
+    member_i64(&m, "\"seq\":", ps->seq);
   if (p & THERMOS_PS_PROCESS)
-    member_str(&m, "process", ps->process);
+    member_str(&m, "\"process\":", ps->process);
   if (p & THERMOS_PS_STATE) {
-    key(&m, "state");
+    key(&m, "\"state\":");
     td_json_process_state(out, ps->state);
   }
   if (p & THERMOS_PS_COORDINATOR_PID)
-    member_i64(&m, "coordinator_pid", ps->coordinator_pid);
+    member_i64(&m, "\"coordinator_pid\":", ps->coordinator_pid);
   if (p & THERMOS_PS_FORK_TIME)
-    member_double(&m, "fork_time", ps->fork_time);
+    member_double(&m, "\"fork_time\":", ps->fork_time);
   if (p & THERMOS_PS_START_TIME)
-    member_double(&m, "start_time", ps->start_time);
+    member_double(&m, "\"start_time\":", ps->start_time);
   if (p & THERMOS_PS_PID)
-    member_i64(&m, "pid", ps->pid);
+    member_i64(&m, "\"pid\":", ps->pid);
   if (p & THERMOS_PS_STOP_TIME)
-    member_double(&m, "stop_time", ps->stop_time);
+    member_double(&m, "\"stop_time\":", ps->stop_time);
   if (p & THERMOS_PS_RETURN_CODE)
-    member_i64(&m, "return_code", ps->return_code);
+    member_i64(&m, "\"return_code\":", ps->return_code);
   g_string_append_c(out, '}');
 }
 
@@ -203,15 +342,15 @@ void td_json_task_status(GString *out, const thermos_task_status *ts) {
   uint32_t p = ts->present;
   g_string_append_c(out, '{');
   if (p & THERMOS_TS_STATE) {
-    key(&m, "state");
+    key(&m, "\"state\":");
     td_json_task_state(out, ts->state);
   }
   if (p & THERMOS_TS_TIMESTAMP_MS)
-    member_i64(&m, "timestamp_ms", ts->timestamp_ms);
+    member_i64(&m, "\"timestamp_ms\":", ts->timestamp_ms);
   if (p & THERMOS_TS_RUNNER_PID)
-    member_i64(&m, "runner_pid", ts->runner_pid);
+    member_i64(&m, "\"runner_pid\":", ts->runner_pid);
   if (p & THERMOS_TS_RUNNER_UID)
-    member_i64(&m, "runner_uid", ts->runner_uid);
+    member_i64(&m, "\"runner_uid\":", ts->runner_uid);
   g_string_append_c(out, '}');
 }
 
@@ -220,27 +359,28 @@ void td_json_runner_header(GString *out, const thermos_runner_header *rh) {
   uint32_t p = rh->present;
   g_string_append_c(out, '{');
   if (p & THERMOS_RH_TASK_ID)
-    member_str(&m, "task_id", rh->task_id);
+    member_str(&m, "\"task_id\":", rh->task_id);
   if (p & THERMOS_RH_LAUNCH_TIME_MS)
-    member_i64(&m, "launch_time_ms", rh->launch_time_ms);
+    member_i64(&m, "\"launch_time_ms\":", rh->launch_time_ms);
   if (p & THERMOS_RH_SANDBOX)
-    member_str(&m, "sandbox", rh->sandbox);
+    member_str(&m, "\"sandbox\":", rh->sandbox);
   if (p & THERMOS_RH_LOG_DIR)
-    member_str(&m, "log_dir", rh->log_dir);
+    member_str(&m, "\"log_dir\":", rh->log_dir);
   if (p & THERMOS_RH_HOSTNAME)
-    member_str(&m, "hostname", rh->hostname);
+    member_str(&m, "\"hostname\":", rh->hostname);
   if (p & THERMOS_RH_USER)
-    member_str(&m, "user", rh->user);
+    member_str(&m, "\"user\":", rh->user);
   if (p & THERMOS_RH_UID)
-    member_i64(&m, "uid", rh->uid);
+    member_i64(&m, "\"uid\":", rh->uid);
   if (p & THERMOS_RH_PORTS) {
-    key(&m, "ports");
+    key(&m, "\"ports\":");
     g_string_append_c(out, '{');
     for (size_t i = 0; i < rh->n_ports; i++) {
       if (i)
         g_string_append_c(out, ',');
       td_json_string(out, rh->ports[i].name.data, rh->ports[i].name.len);
-      g_string_append_printf(out, ":%" PRId64, rh->ports[i].port);
+      g_string_append_c(out, ':');
+      append_i64(out, rh->ports[i].port);
     }
     g_string_append_c(out, '}');
   }

@@ -19,12 +19,32 @@
 
 typedef struct process_entry {
   thermos_str name;      /* owned copy; runs' `process` points here */
-  GArray *runs;          /* thermos_process_status, oldest first */
+  GPtrArray *chunks;     /* runs, oldest first, RUN_CHUNK to a block */
+  size_t n_runs;         /* runs kept */
   uint64_t runs_started; /* including runs truncate mode dropped */
   size_t index;          /* position in `processes` */
 } process_entry;
 
 typedef struct index_slot index_slot;
+
+/* Runs live in fixed blocks rather than one growing array: a long replay
+ * keeps every run of a thousand processes, and doubling arrays that grow
+ * in turn would copy them again and again and fragment the heap. */
+#define RUN_CHUNK 8
+
+static thermos_process_status *run_at(const process_entry *e, size_t i) {
+  thermos_process_status *chunk = g_ptr_array_index(e->chunks, i / RUN_CHUNK);
+  return &chunk[i % RUN_CHUNK];
+}
+
+/* Appends a run (truncate: replaces the runs) and returns it. */
+static thermos_process_status *append_run(process_entry *e, bool truncate) {
+  if (truncate)
+    e->n_runs = 0;
+  if (e->n_runs == e->chunks->len * RUN_CHUNK)
+    g_ptr_array_add(e->chunks, g_new(thermos_process_status, RUN_CHUNK));
+  return run_at(e, e->n_runs++);
+}
 
 struct thermos_runner_state {
   bool truncate;
@@ -109,7 +129,7 @@ static void index_add(thermos_runner_state *st, process_entry *e) {
 static void process_entry_free(gpointer p) {
   process_entry *e = p;
   g_free((char *)e->name.data);
-  g_array_free(e->runs, TRUE);
+  g_ptr_array_free(e->chunks, TRUE);
   g_free(e);
 }
 
@@ -303,7 +323,7 @@ static process_entry *add_process(thermos_runner_state *st, thermos_str name) {
     memcpy(copy, name.data, name.len);
   e->name.data = copy;
   e->name.len = name.len;
-  e->runs = g_array_new(FALSE, FALSE, sizeof(thermos_process_status));
+  e->chunks = g_ptr_array_new_with_free_func(g_free);
   e->index = st->processes->len;
   g_ptr_array_add(st->processes, e);
   index_add(st, e);
@@ -336,9 +356,7 @@ static int apply_process(thermos_runner_state *st,
     return failf(reason, reason_len, "missing field process");
   process_entry *e = index_find(st, u->process);
   thermos_process_status *cur =
-      e && e->runs->len
-          ? &g_array_index(e->runs, thermos_process_status, e->runs->len - 1)
-          : NULL;
+      e && e->n_runs ? run_at(e, e->n_runs - 1) : NULL;
 
   if (cur && (!(u->present & THERMOS_PS_SEQ) || cur->seq == INT64_MAX ||
               u->seq != cur->seq + 1)) {
@@ -391,11 +409,9 @@ static int apply_process(thermos_runner_state *st,
     blank.seq = cur ? cur->seq : -1;
     if (!e)
       e = add_process(st, u->process);
-    if (st->truncate)
-      g_array_set_size(e->runs, 0);
-    g_array_append_val(e->runs, blank);
+    cur = append_run(e, st->truncate);
+    *cur = blank;
     e->runs_started++;
-    cur = &g_array_index(e->runs, thermos_process_status, e->runs->len - 1);
   }
   copy_fields(cur, u, bits);
   if (bits & THERMOS_PS_PROCESS)
@@ -461,8 +477,7 @@ thermos_str td_runner_state_process_name(const thermos_runner_state *st,
 size_t td_runner_state_run_count_at(const thermos_runner_state *st, size_t i) {
   if (i >= st->processes->len)
     return 0;
-  return ((const process_entry *)g_ptr_array_index(st->processes, i))
-      ->runs->len;
+  return ((const process_entry *)g_ptr_array_index(st->processes, i))->n_runs;
 }
 
 const thermos_process_status *
@@ -470,9 +485,9 @@ td_runner_state_run_at(const thermos_runner_state *st, size_t i, size_t run) {
   if (i >= st->processes->len)
     return NULL;
   const process_entry *e = g_ptr_array_index(st->processes, i);
-  if (run >= e->runs->len)
+  if (run >= e->n_runs)
     return NULL;
-  return &g_array_index(e->runs, thermos_process_status, run);
+  return run_at(e, run);
 }
 
 uint64_t td_runner_state_runs_started_at(const thermos_runner_state *st,

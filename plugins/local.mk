@@ -7,9 +7,17 @@ td_plugin_ldflags = -module -avoid-version -shared -no-undefined \
 
 include plugins/logger/local.mk
 
-# libtool's .la files are of no use to a dlopen-only host: keep plugindir to
-# the modules themselves.
+# libtool's .la files are of no use to a dlopen-only host: plugindir holds
+# the modules themselves.  Without the .la, libtool's uninstall no longer
+# knows the .so, so uninstall removes it here.
 install-data-hook: remove-plugin-la
 remove-plugin-la:
-	rm -f $(DESTDIR)$(plugindir)/*.la
-.PHONY: remove-plugin-la
+	for la in $(plugin_LTLIBRARIES); do \
+	  rm -f "$(DESTDIR)$(plugindir)/$${la##*/}"; \
+	done
+uninstall-local: uninstall-plugin-so
+uninstall-plugin-so:
+	for la in $(plugin_LTLIBRARIES); do \
+	  so=$${la##*/}; rm -f "$(DESTDIR)$(plugindir)/$${so%.la}.so"; \
+	done
+.PHONY: remove-plugin-la uninstall-plugin-so

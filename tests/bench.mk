@@ -1,1 +1,28 @@
 # Benchmarks: make bench (not part of make check).
+#
+# The helpers are EXTRA_PROGRAMS so a plain `make` does not build them; the
+# bench target builds them and the program, then runs tests/bench/run-bench.sh.
+# Set BENCH_DIR to keep the generated stream (about 57 MB) between runs;
+# BENCH_RECORDS, BENCH_PROCESSES, BENCH_SEED and BENCH_RUNS are passed through
+# from the environment (see run-bench.sh).
+#
+# `=`, not `+=`: automake refuses `+=` on a variable not yet set, and
+# Makefile.am does not set this one. Another fragment needing EXTRA_PROGRAMS
+# would move an empty `EXTRA_PROGRAMS =` to Makefile.am and use `+=` here.
+EXTRA_PROGRAMS = tests/bench/gen-stream tests/bench/measure
+tests_bench_gen_stream_SOURCES = tests/bench/gen-stream.c
+tests_bench_measure_SOURCES = tests/bench/measure.c
+EXTRA_DIST += tests/bench/gen-stream.c tests/bench/measure.c \
+	tests/bench/run-bench.sh
+CLEANFILES += tests/bench/gen-stream$(EXEEXT) tests/bench/measure$(EXEEXT)
+
+.PHONY: bench
+bench: thermos-dispatch$(EXEEXT) plugins/logger/logger.la \
+		tests/bench/gen-stream$(EXEEXT) \
+		tests/bench/measure$(EXEEXT)
+	THERMOS_DISPATCH='$(abs_top_builddir)/thermos-dispatch$(EXEEXT)' \
+	GEN_STREAM='$(abs_top_builddir)/tests/bench/gen-stream$(EXEEXT)' \
+	MEASURE='$(abs_top_builddir)/tests/bench/measure$(EXEEXT)' \
+	PLUGIN_DIR='$(abs_top_builddir)/plugins/logger/.libs' \
+	BENCH_DIR='$(BENCH_DIR)' \
+	$(SHELL) '$(abs_top_srcdir)/tests/bench/run-bench.sh'

@@ -1,0 +1,173 @@
+/*
+ * The logger's output.  Lines are collected in one buffer and written with
+ * write(2) in large pieces: a write per line would cap the plugin far below
+ * the millions of events a second a replay delivers.  When to flush is the
+ * caller's decision; this file only knows how.
+ */
+#include "logger_output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Room for the threshold plus one more line before the buffer must grow. */
+#define LG_BUFFER_SIZE (LG_FLUSH_THRESHOLD + 4096)
+
+static int open_file(const char *path) {
+  /* O_APPEND: several writers (two instances, logrotate's copytruncate)
+   * never overwrite each other.  O_CLOEXEC: no child inherits it. */
+  return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+}
+
+/* Writes all of p, through partial writes, EINTR and a non-blocking
+ * descriptor inherited from the parent (EAGAIN: wait until writable).
+ * Returns 0 or an errno value. */
+static int write_all(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+        if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+          return errno;
+        continue;
+      }
+      return errno;
+    }
+    if (w == 0)
+      return EIO; /* write(2) never returns 0 for n > 0; do not spin */
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* In check mode nothing is created: predict what open() would say, so the
+ * check reports the same problem the real start would. */
+static int check_file(const char *path) {
+  struct stat st;
+  if (stat(path, &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      return EISDIR;
+    return access(path, W_OK) == 0 ? 0 : errno;
+  }
+  if (errno != ENOENT)
+    return errno;
+  char *dir = g_path_get_dirname(path);
+  int err = 0;
+  if (stat(dir, &st) != 0)
+    err = errno;
+  else if (!S_ISDIR(st.st_mode))
+    err = ENOTDIR;
+  else if (access(dir, W_OK | X_OK) != 0)
+    err = errno;
+  g_free(dir);
+  return err;
+}
+
+int lg_output_open(lg_output *o, const thermos_host_v1 *host,
+                   const char *value) {
+  memset(o, 0, sizeof *o);
+  o->host = host;
+  o->fd = -1;
+  if (strcmp(value, "-") == 0) {
+    o->name = g_strdup("stdout");
+    if (host->mode != THERMOS_MODE_CHECK)
+      o->fd = STDOUT_FILENO;
+  } else if (strcmp(value, "stderr") == 0) {
+    o->name = g_strdup("stderr");
+    if (host->mode != THERMOS_MODE_CHECK)
+      o->fd = STDERR_FILENO;
+  } else {
+    int err = 0;
+    if (host->mode == THERMOS_MODE_CHECK) {
+      err = check_file(value);
+    } else {
+      o->fd = open_file(value);
+      if (o->fd < 0)
+        err = errno;
+    }
+    if (err) {
+      char *msg = g_strdup_printf("%s: %s", value, g_strerror(err));
+      host->config_error(host->host, "output", msg);
+      g_free(msg);
+      return -1;
+    }
+    /* Reopened by its absolute path: the same file even if the host
+     * changes directory later. */
+    o->path = g_canonicalize_filename(value, NULL);
+    o->name = g_strdup(value);
+  }
+  o->buf = g_string_sized_new(LG_BUFFER_SIZE);
+  return 0;
+}
+
+int lg_output_flush(lg_output *o) {
+  if (o->buf->len == 0)
+    return 0;
+  int err = o->fd < 0 ? EBADF : write_all(o->fd, o->buf->str, o->buf->len);
+  /* Dropped on failure too: keeping them would grow the buffer without
+   * bound while the disk is full, and a retry could duplicate a partly
+   * written line. */
+  g_string_truncate(o->buf, 0);
+  if (err == 0) {
+    o->failing = 0;
+    return 0;
+  }
+  /* Once per run of the same failure: a full disk must not produce one
+   * line per flush. */
+  if (err != o->failing)
+    thermos_logf(o->host, THERMOS_LOG_ERROR, "write to %s: %s", o->name,
+                 g_strerror(err));
+  o->failing = err;
+  return -1;
+}
+
+/* Closes the file, logging a failure (on NFS, close is where a failed
+ * write may show).  EINTR is no failure: Linux has closed it anyway. */
+static int close_file(lg_output *o, int fd) {
+  if (close(fd) == 0 || errno == EINTR)
+    return 0;
+  thermos_logf(o->host, THERMOS_LOG_ERROR, "close %s: %s", o->name,
+               g_strerror(errno));
+  return -1;
+}
+
+int lg_output_reopen(lg_output *o) {
+  /* What was logged before the signal belongs in the rotated file. */
+  int rc = lg_output_flush(o);
+  if (!o->path || o->fd < 0)
+    return rc;
+  int fd = open_file(o->path);
+  if (fd < 0) {
+    /* Keep writing to the old file rather than losing lines. */
+    thermos_logf(o->host, THERMOS_LOG_ERROR,
+                 "reopen %s: %s (still writing to the old file)", o->path,
+                 g_strerror(errno));
+    return -1;
+  }
+  if (close_file(o, o->fd) != 0)
+    rc = -1;
+  o->fd = fd;
+  o->failing = 0;
+  return rc;
+}
+
+void lg_output_close(lg_output *o) {
+  if (o->buf)
+    lg_output_flush(o);
+  if (o->path && o->fd >= 0)
+    close_file(o, o->fd);
+  o->fd = -1;
+  if (o->buf)
+    g_string_free(o->buf, TRUE);
+  o->buf = NULL;
+  g_free(o->path);
+  g_free(o->name);
+  o->path = o->name = NULL;
+}

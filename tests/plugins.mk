@@ -1,0 +1,92 @@
+# Tests of the plugin host: test plugins (libtool modules, built for
+# `make check` only, never installed), the ABI layout unit test, and
+# end-to-end runs of the binary with those plugins.
+#
+# A module that is not installed needs an -rpath to be built as a shared
+# object; /nowhere is never used.  The bad plugins are built like good ones
+# (no -no-undefined: two of them must keep an unresolved symbol).
+check_LTLIBRARIES =
+td_test_plugin_cflags = $(AM_CFLAGS) -fvisibility=hidden
+td_test_plugin_ldflags = -module -avoid-version -shared -rpath /nowhere \
+	$(AM_LDFLAGS)
+
+check_LTLIBRARIES += tests/plugins/recorder.la
+tests_plugins_recorder_la_SOURCES = tests/plugins/recorder.c
+tests_plugins_recorder_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_recorder_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/undefined_function.la
+tests_plugins_undefined_function_la_SOURCES = tests/plugins/undefined_function.c
+tests_plugins_undefined_function_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_undefined_function_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/undefined_variable.la
+tests_plugins_undefined_variable_la_SOURCES = tests/plugins/undefined_variable.c
+tests_plugins_undefined_variable_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_undefined_variable_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/no_entry.la
+tests_plugins_no_entry_la_SOURCES = tests/plugins/no_entry.c
+tests_plugins_no_entry_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_no_entry_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/null_entry.la
+tests_plugins_null_entry_la_SOURCES = tests/plugins/null_entry.c
+tests_plugins_null_entry_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_null_entry_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/abi_two.la
+tests_plugins_abi_two_la_SOURCES = tests/plugins/abi_two.c
+tests_plugins_abi_two_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_abi_two_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/small_table.la
+tests_plugins_small_table_la_SOURCES = tests/plugins/small_table.c
+tests_plugins_small_table_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_small_table_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/empty_name.la
+tests_plugins_empty_name_la_SOURCES = tests/plugins/empty_name.c
+tests_plugins_empty_name_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_empty_name_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/init_fails.la
+tests_plugins_init_fails_la_SOURCES = tests/plugins/init_fails.c
+tests_plugins_init_fails_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_init_fails_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/config_error.la
+tests_plugins_config_error_la_SOURCES = tests/plugins/config_error.c
+tests_plugins_config_error_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_config_error_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/newer_minor.la
+tests_plugins_newer_minor_la_SOURCES = tests/plugins/newer_minor.c
+tests_plugins_newer_minor_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_newer_minor_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+# Every member's offset and every constant of <thermos/handler.h>, pinned.
+check_PROGRAMS += tests/test-abi-layout
+TESTS += tests/test-abi-layout
+tests_test_abi_layout_SOURCES = tests/test-abi-layout.c
+tests_test_abi_layout_CFLAGS = $(td_unit_cflags)
+tests_test_abi_layout_LDADD = $(td_unit_ldadd)
+
+# The shell tests find the modules in tests/plugins/.libs (TD_PLUGIN_LIBS)
+# and may build an out-of-tree plugin with the configured compiler.
+AM_TESTS_ENVIRONMENT += \
+	TD_PLUGIN_LIBS='$(abs_top_builddir)/tests/plugins/.libs'; \
+	TD_CC='$(CC)'; export TD_PLUGIN_LIBS TD_CC;
+
+td_plugin_tests = \
+	tests/test-plugin-dispatch.sh \
+	tests/test-plugin-errors.sh \
+	tests/test-plugin-on-error.sh \
+	tests/test-plugin-refusals.sh \
+	tests/test-plugin-perms.sh \
+	tests/test-plugin-header.sh \
+	tests/test-config-errors.sh \
+	tests/test-config-instances.sh
+TESTS += $(td_plugin_tests)
+EXTRA_DIST += $(td_plugin_tests)
+EXTRA_DIST += tests/plugins/plugin-lib.sh

@@ -1,0 +1,473 @@
+/* The handler ABI pinned (handler-abi.md): every member's offset and every
+ * struct's size on x86-64 LP64, the enum values, the presence bits and the
+ * other constants of <thermos/handler.h>, and the types of the members and
+ * callbacks.  The layout is frozen: a plugin built against an older header
+ * must keep loading, so a reordered or retyped member must fail here.  A
+ * later minor may only append members (and then these tests grow). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include <thermos/handler.h>
+
+typedef struct pin {
+  const char *what; /* "struct.member" or "sizeof struct" */
+  size_t got;
+  size_t want;
+} pin;
+
+#define OFF(T, m, n)                                                           \
+  { #T "." #m, offsetof(T, m), n }
+#define SIZE(T, n)                                                             \
+  { "sizeof " #T, sizeof(T), n }
+
+/* Checks every pin of a table and names each one that moved. */
+static void check_pins(const pin *pins, size_t n) {
+  int bad = 0;
+  for (size_t i = 0; i < n; i++)
+    if (pins[i].got != pins[i].want) {
+      print_error("%s: %zu, pinned at %zu\n", pins[i].what, pins[i].got,
+                  pins[i].want);
+      bad++;
+    }
+  assert_int_equal(bad, 0);
+}
+
+#define CHECK_PINS(table) check_pins(table, sizeof(table) / sizeof(table[0]))
+
+#if defined(__x86_64__) && defined(__LP64__)
+#define LAYOUT_PINNED 1
+/* Computed from the header of ABI 1.0 and written down as numbers. */
+static const pin THERMOS_STR_PINS[] = {
+    OFF(thermos_str, data, 0),
+    OFF(thermos_str, len, 8),
+    SIZE(thermos_str, 16),
+};
+static const pin THERMOS_PROCESS_STATUS_PINS[] = {
+    OFF(thermos_process_status, present, 0),
+    OFF(thermos_process_status, seq, 8),
+    OFF(thermos_process_status, process, 16),
+    OFF(thermos_process_status, state, 32),
+    OFF(thermos_process_status, coordinator_pid, 36),
+    OFF(thermos_process_status, fork_time, 40),
+    OFF(thermos_process_status, start_time, 48),
+    OFF(thermos_process_status, pid, 56),
+    OFF(thermos_process_status, stop_time, 64),
+    OFF(thermos_process_status, return_code, 72),
+    SIZE(thermos_process_status, 80),
+};
+static const pin THERMOS_TASK_STATUS_PINS[] = {
+    OFF(thermos_task_status, present, 0),
+    OFF(thermos_task_status, state, 4),
+    OFF(thermos_task_status, timestamp_ms, 8),
+    OFF(thermos_task_status, runner_pid, 16),
+    OFF(thermos_task_status, runner_uid, 20),
+    SIZE(thermos_task_status, 24),
+};
+static const pin THERMOS_PORT_PINS[] = {
+    OFF(thermos_port, name, 0),
+    OFF(thermos_port, port, 16),
+    SIZE(thermos_port, 24),
+};
+static const pin THERMOS_RUNNER_HEADER_PINS[] = {
+    OFF(thermos_runner_header, present, 0),
+    OFF(thermos_runner_header, task_id, 8),
+    OFF(thermos_runner_header, sandbox, 24),
+    OFF(thermos_runner_header, log_dir, 40),
+    OFF(thermos_runner_header, hostname, 56),
+    OFF(thermos_runner_header, user, 72),
+    OFF(thermos_runner_header, launch_time_ms, 88),
+    OFF(thermos_runner_header, uid, 96),
+    OFF(thermos_runner_header, n_ports, 104),
+    OFF(thermos_runner_header, ports, 112),
+    SIZE(thermos_runner_header, 120),
+};
+static const pin THERMOS_EVENT_PINS[] = {
+    OFF(thermos_event, struct_size, 0), OFF(thermos_event, source, 8),
+    OFF(thermos_event, task_id, 16),    OFF(thermos_event, record, 32),
+    OFF(thermos_event, offset, 40),     OFF(thermos_event, history, 48),
+    OFF(thermos_event, state, 56),      SIZE(thermos_event, 64),
+};
+static const pin THERMOS_OPTION_PINS[] = {
+    OFF(thermos_option, key, 0),
+    OFF(thermos_option, type, 8),
+    OFF(thermos_option, default_value, 16),
+    OFF(thermos_option, help, 24),
+    OFF(thermos_option, choices, 32),
+    SIZE(thermos_option, 40),
+};
+static const pin THERMOS_HOST_V1_PINS[] = {
+    OFF(thermos_host_v1, abi_major, 0),
+    OFF(thermos_host_v1, struct_size, 4),
+    OFF(thermos_host_v1, host, 8),
+    OFF(thermos_host_v1, mode, 16),
+    OFF(thermos_host_v1, instance, 24),
+    OFF(thermos_host_v1, log, 32),
+    OFF(thermos_host_v1, config_get, 40),
+    OFF(thermos_host_v1, config_foreach, 48),
+    OFF(thermos_host_v1, config_error, 56),
+    OFF(thermos_host_v1, header, 64),
+    OFF(thermos_host_v1, task_status_count, 72),
+    OFF(thermos_host_v1, task_status, 80),
+    OFF(thermos_host_v1, process_count, 88),
+    OFF(thermos_host_v1, process_name, 96),
+    OFF(thermos_host_v1, process_run_count, 104),
+    OFF(thermos_host_v1, process_run, 112),
+    SIZE(thermos_host_v1, 120),
+};
+static const pin THERMOS_HANDLER_V1_PINS[] = {
+    OFF(thermos_handler_v1, abi_major, 0),
+    OFF(thermos_handler_v1, struct_size, 4),
+    OFF(thermos_handler_v1, name, 8),
+    OFF(thermos_handler_v1, version, 16),
+    OFF(thermos_handler_v1, options, 24),
+    OFF(thermos_handler_v1, init, 32),
+    OFF(thermos_handler_v1, fini, 40),
+    OFF(thermos_handler_v1, reopen, 48),
+    OFF(thermos_handler_v1, tick, 56),
+    OFF(thermos_handler_v1, on_stream_open, 64),
+    OFF(thermos_handler_v1, on_stream_error, 72),
+    OFF(thermos_handler_v1, on_stream_close, 80),
+    OFF(thermos_handler_v1, on_initialization, 88),
+    OFF(thermos_handler_v1, on_process_transition, 96),
+    OFF(thermos_handler_v1, on_task_transition, 104),
+    OFF(thermos_handler_v1, on_process_waiting, 112),
+    OFF(thermos_handler_v1, on_process_forked, 120),
+    OFF(thermos_handler_v1, on_process_running, 128),
+    OFF(thermos_handler_v1, on_process_success, 136),
+    OFF(thermos_handler_v1, on_process_failed, 144),
+    OFF(thermos_handler_v1, on_process_lost, 152),
+    OFF(thermos_handler_v1, on_process_killed, 160),
+    OFF(thermos_handler_v1, on_task_active, 168),
+    OFF(thermos_handler_v1, on_task_cleaning, 176),
+    OFF(thermos_handler_v1, on_task_finalizing, 184),
+    OFF(thermos_handler_v1, on_task_success, 192),
+    OFF(thermos_handler_v1, on_task_failed, 200),
+    OFF(thermos_handler_v1, on_task_killed, 208),
+    OFF(thermos_handler_v1, on_task_lost, 216),
+    SIZE(thermos_handler_v1, 224),
+};
+#else
+#define LAYOUT_PINNED 0
+#endif
+
+static void skip_unless_pinned(void) {
+  if (!LAYOUT_PINNED)
+    skip(); /* the numbers are those of x86-64 LP64 */
+}
+
+#if LAYOUT_PINNED
+#define PINS_TEST(fn, table)                                                   \
+  static void fn(void **state) {                                               \
+    (void)state;                                                               \
+    CHECK_PINS(table);                                                         \
+  }
+#else
+#define PINS_TEST(fn, table)                                                   \
+  static void fn(void **state) {                                               \
+    (void)state;                                                               \
+    skip_unless_pinned();                                                      \
+  }
+#endif
+
+PINS_TEST(test_str_layout, THERMOS_STR_PINS)
+PINS_TEST(test_process_status_layout, THERMOS_PROCESS_STATUS_PINS)
+PINS_TEST(test_task_status_layout, THERMOS_TASK_STATUS_PINS)
+PINS_TEST(test_port_layout, THERMOS_PORT_PINS)
+PINS_TEST(test_runner_header_layout, THERMOS_RUNNER_HEADER_PINS)
+PINS_TEST(test_event_layout, THERMOS_EVENT_PINS)
+PINS_TEST(test_option_layout, THERMOS_OPTION_PINS)
+PINS_TEST(test_host_layout, THERMOS_HOST_V1_PINS)
+PINS_TEST(test_handler_layout, THERMOS_HANDLER_V1_PINS)
+
+/* The smallest table a host of major 1 accepts is 1.0's: up to and with
+ * on_task_lost, the last member of 1.0. */
+static void test_v1_0_size(void **state) {
+  (void)state;
+  assert_int_equal(THERMOS_HANDLER_V1_0_SIZE,
+                   offsetof(thermos_handler_v1, on_task_lost) +
+                       sizeof(thermos_task_fn));
+  /* This header is 1.0's: nothing after on_task_lost yet. */
+  assert_int_equal(THERMOS_HANDLER_V1_0_SIZE, sizeof(thermos_handler_v1));
+  skip_unless_pinned();
+  assert_int_equal(THERMOS_HANDLER_V1_0_SIZE, 224);
+}
+
+/* Both tables begin with the handshake, whatever the major. */
+static void test_handshake_first(void **state) {
+  (void)state;
+  assert_int_equal(offsetof(thermos_handler_v1, abi_major), 0);
+  assert_int_equal(offsetof(thermos_handler_v1, struct_size), 4);
+  assert_int_equal(offsetof(thermos_host_v1, abi_major), 0);
+  assert_int_equal(offsetof(thermos_host_v1, struct_size), 4);
+  assert_int_equal(offsetof(thermos_event, struct_size), 0);
+  assert_int_equal(THERMOS_HANDLER_ABI_MAJOR, 1);
+  assert_string_equal(THERMOS_HANDLER_ENTRY, "thermos_handler_v1_entry");
+}
+
+static void test_process_states(void **state) {
+  (void)state;
+  assert_int_equal(THERMOS_PROCESS_WAITING, 0);
+  assert_int_equal(THERMOS_PROCESS_FORKED, 1);
+  assert_int_equal(THERMOS_PROCESS_RUNNING, 2);
+  assert_int_equal(THERMOS_PROCESS_SUCCESS, 3);
+  assert_int_equal(THERMOS_PROCESS_KILLED, 4);
+  assert_int_equal(THERMOS_PROCESS_FAILED, 5);
+  assert_int_equal(THERMOS_PROCESS_LOST, 6);
+}
+
+static void test_task_states(void **state) {
+  (void)state;
+  assert_int_equal(THERMOS_TASK_ACTIVE, 0);
+  assert_int_equal(THERMOS_TASK_SUCCESS, 1);
+  assert_int_equal(THERMOS_TASK_FAILED, 2);
+  assert_int_equal(THERMOS_TASK_KILLED, 3);
+  assert_int_equal(THERMOS_TASK_LOST, 4);
+  assert_int_equal(THERMOS_TASK_CLEANING, 5);
+  assert_int_equal(THERMOS_TASK_FINALIZING, 6);
+}
+
+static void test_other_enums(void **state) {
+  (void)state;
+  assert_int_equal(THERMOS_OPT_STRING, 1);
+  assert_int_equal(THERMOS_OPT_BOOL, 2);
+  assert_int_equal(THERMOS_OPT_INT, 3);
+  assert_int_equal(THERMOS_OPT_DOUBLE, 4);
+  assert_int_equal(THERMOS_OPT_PATH, 5);
+  assert_int_equal(THERMOS_OPT_ENUM, 6);
+  assert_int_equal(THERMOS_MODE_CHECK, 0);
+  assert_int_equal(THERMOS_MODE_REPLAY, 1);
+  assert_int_equal(THERMOS_MODE_TAIL, 2);
+  assert_int_equal(THERMOS_MODE_WATCH, 3);
+  assert_int_equal(THERMOS_LOG_ERROR, 0);
+  assert_int_equal(THERMOS_LOG_WARNING, 1);
+  assert_int_equal(THERMOS_LOG_INFO, 2);
+  assert_int_equal(THERMOS_LOG_DEBUG, 3);
+}
+
+static void test_presence_bits(void **state) {
+  (void)state;
+  assert_int_equal(THERMOS_PS_SEQ, 0x1);
+  assert_int_equal(THERMOS_PS_PROCESS, 0x2);
+  assert_int_equal(THERMOS_PS_STATE, 0x4);
+  assert_int_equal(THERMOS_PS_COORDINATOR_PID, 0x8);
+  assert_int_equal(THERMOS_PS_FORK_TIME, 0x10);
+  assert_int_equal(THERMOS_PS_START_TIME, 0x20);
+  assert_int_equal(THERMOS_PS_PID, 0x40);
+  assert_int_equal(THERMOS_PS_STOP_TIME, 0x80);
+  assert_int_equal(THERMOS_PS_RETURN_CODE, 0x100);
+  assert_int_equal(THERMOS_TS_STATE, 0x1);
+  assert_int_equal(THERMOS_TS_TIMESTAMP_MS, 0x2);
+  assert_int_equal(THERMOS_TS_RUNNER_PID, 0x4);
+  assert_int_equal(THERMOS_TS_RUNNER_UID, 0x8);
+  assert_int_equal(THERMOS_RH_TASK_ID, 0x1);
+  assert_int_equal(THERMOS_RH_LAUNCH_TIME_MS, 0x2);
+  assert_int_equal(THERMOS_RH_SANDBOX, 0x4);
+  assert_int_equal(THERMOS_RH_LOG_DIR, 0x8);
+  assert_int_equal(THERMOS_RH_HOSTNAME, 0x10);
+  assert_int_equal(THERMOS_RH_USER, 0x20);
+  assert_int_equal(THERMOS_RH_UID, 0x40);
+  assert_int_equal(THERMOS_RH_PORTS, 0x80);
+}
+
+/* The types of the members, whatever the platform: a member that changes
+ * type changes the ABI even when its offset stays. */
+#define IS(expr, T) _Generic((expr), T : 1, default : 0)
+#define TYPE_OK(expr, T)                                                       \
+  do {                                                                         \
+    if (!IS(expr, T)) {                                                        \
+      print_error("%s is not %s\n", #expr, #T);                                \
+      bad++;                                                                   \
+    }                                                                          \
+  } while (0)
+
+static void test_data_types(void **state) {
+  (void)state;
+  int bad = 0;
+  thermos_str s = {0};
+  thermos_process_status ps = {0};
+  thermos_task_status ts = {0};
+  thermos_port port = {0};
+  thermos_runner_header rh = {0};
+  thermos_event ev = {0};
+  thermos_option opt = {0};
+  TYPE_OK(s.data, const char *);
+  TYPE_OK(s.len, size_t);
+  TYPE_OK(ps.present, uint32_t);
+  TYPE_OK(ps.seq, int64_t);
+  TYPE_OK(ps.process, thermos_str);
+  TYPE_OK(ps.state, int32_t);
+  TYPE_OK(ps.coordinator_pid, int32_t);
+  TYPE_OK(ps.fork_time, double);
+  TYPE_OK(ps.start_time, double);
+  TYPE_OK(ps.pid, int32_t);
+  TYPE_OK(ps.stop_time, double);
+  TYPE_OK(ps.return_code, int32_t);
+  TYPE_OK(ts.present, uint32_t);
+  TYPE_OK(ts.state, int32_t);
+  TYPE_OK(ts.timestamp_ms, int64_t);
+  TYPE_OK(ts.runner_pid, int32_t);
+  TYPE_OK(ts.runner_uid, int32_t);
+  TYPE_OK(port.name, thermos_str);
+  TYPE_OK(port.port, int64_t);
+  TYPE_OK(rh.present, uint32_t);
+  TYPE_OK(rh.task_id, thermos_str);
+  TYPE_OK(rh.sandbox, thermos_str);
+  TYPE_OK(rh.log_dir, thermos_str);
+  TYPE_OK(rh.hostname, thermos_str);
+  TYPE_OK(rh.user, thermos_str);
+  TYPE_OK(rh.launch_time_ms, int64_t);
+  TYPE_OK(rh.uid, int32_t);
+  TYPE_OK(rh.n_ports, size_t);
+  TYPE_OK(rh.ports, const thermos_port *);
+  TYPE_OK(ev.struct_size, uint32_t);
+  TYPE_OK(ev.source, const char *);
+  TYPE_OK(ev.task_id, thermos_str);
+  TYPE_OK(ev.record, uint64_t);
+  TYPE_OK(ev.offset, uint64_t);
+  TYPE_OK(ev.history, int);
+  TYPE_OK(ev.state, const thermos_runner_state *);
+  TYPE_OK(opt.key, const char *);
+  TYPE_OK(opt.type, int);
+  TYPE_OK(opt.default_value, const char *);
+  TYPE_OK(opt.help, const char *);
+  TYPE_OK(opt.choices, const char *);
+  assert_int_equal(bad, 0);
+}
+
+typedef int (*config_fn)(void *user, const char *key, const char *value);
+
+static void test_host_types(void **state) {
+  (void)state;
+  int bad = 0;
+  thermos_host_v1 h = {0};
+  TYPE_OK(h.abi_major, uint32_t);
+  TYPE_OK(h.struct_size, uint32_t);
+  TYPE_OK(h.host, void *);
+  TYPE_OK(h.mode, int);
+  TYPE_OK(h.instance, const char *);
+  TYPE_OK(h.log, void (*)(void *, int, const char *));
+  TYPE_OK(h.config_get, const char *(*)(void *, const char *));
+  TYPE_OK(h.config_foreach, int (*)(void *, config_fn, void *));
+  TYPE_OK(h.config_error, void (*)(void *, const char *, const char *));
+  TYPE_OK(h.header,
+          const thermos_runner_header *(*)(const thermos_runner_state *));
+  TYPE_OK(h.task_status_count, size_t(*)(const thermos_runner_state *));
+  TYPE_OK(h.task_status,
+          const thermos_task_status *(*)(const thermos_runner_state *, size_t));
+  TYPE_OK(h.process_count, size_t(*)(const thermos_runner_state *));
+  TYPE_OK(h.process_name, thermos_str(*)(const thermos_runner_state *, size_t));
+  TYPE_OK(h.process_run_count,
+          size_t(*)(const thermos_runner_state *, thermos_str));
+  TYPE_OK(h.process_run,
+          const thermos_process_status *(*)(const thermos_runner_state *,
+                                            thermos_str, size_t));
+  assert_int_equal(bad, 0);
+}
+
+typedef int (*process_cb)(void *, const thermos_event *,
+                          const thermos_process_status *);
+typedef int (*task_cb)(void *, const thermos_event *,
+                       const thermos_task_status *);
+
+static void test_handler_types(void **state) {
+  (void)state;
+  int bad = 0;
+  thermos_handler_v1 t = {0};
+  TYPE_OK(t.abi_major, uint32_t);
+  TYPE_OK(t.struct_size, uint32_t);
+  TYPE_OK(t.name, const char *);
+  TYPE_OK(t.version, const char *);
+  TYPE_OK(t.options, const thermos_option *);
+  TYPE_OK(t.init, int (*)(const thermos_host_v1 *, void **));
+  TYPE_OK(t.fini, void (*)(void *));
+  TYPE_OK(t.reopen, int (*)(void *));
+  TYPE_OK(t.tick, int (*)(void *, double));
+  TYPE_OK(t.on_stream_open, int (*)(void *, const thermos_event *));
+  TYPE_OK(t.on_stream_error,
+          int (*)(void *, const thermos_event *, const char *));
+  TYPE_OK(t.on_stream_close, int (*)(void *, const thermos_event *));
+  TYPE_OK(t.on_initialization, int (*)(void *, const thermos_event *,
+                                       const thermos_runner_header *));
+  TYPE_OK(t.on_process_transition,
+          int (*)(void *, const thermos_event *, int32_t,
+                  const thermos_process_status *));
+  TYPE_OK(t.on_task_transition, int (*)(void *, const thermos_event *, int32_t,
+                                        const thermos_task_status *));
+  TYPE_OK(t.on_process_waiting, process_cb);
+  TYPE_OK(t.on_process_forked, process_cb);
+  TYPE_OK(t.on_process_running, process_cb);
+  TYPE_OK(t.on_process_success, process_cb);
+  TYPE_OK(t.on_process_failed, process_cb);
+  TYPE_OK(t.on_process_lost, process_cb);
+  TYPE_OK(t.on_process_killed, process_cb);
+  TYPE_OK(t.on_task_active, task_cb);
+  TYPE_OK(t.on_task_cleaning, task_cb);
+  TYPE_OK(t.on_task_finalizing, task_cb);
+  TYPE_OK(t.on_task_success, task_cb);
+  TYPE_OK(t.on_task_failed, task_cb);
+  TYPE_OK(t.on_task_killed, task_cb);
+  TYPE_OK(t.on_task_lost, task_cb);
+  TYPE_OK(thermos_handler_v1_entry, const thermos_handler_v1 *(*)(void));
+  assert_int_equal(bad, 0);
+}
+
+/* thermos_logf formats, cuts at 1 KiB, and goes through host->log with
+ * the instance handle. */
+static char logged[2048];
+static int logged_level = -1;
+static void *logged_host;
+
+static void fake_log(void *host, int level, const char *message) {
+  logged_host = host;
+  logged_level = level;
+  snprintf(logged, sizeof logged, "%s", message);
+}
+
+static void test_logf(void **state) {
+  (void)state;
+  int handle;
+  thermos_host_v1 h = {0};
+  h.host = &handle;
+  h.log = fake_log;
+  thermos_logf(&h, THERMOS_LOG_WARNING, "%s=%d", "x", 42);
+  assert_string_equal(logged, "x=42");
+  assert_int_equal(logged_level, THERMOS_LOG_WARNING);
+  assert_ptr_equal(logged_host, &handle);
+  char big[3000];
+  memset(big, 'a', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  thermos_logf(&h, THERMOS_LOG_ERROR, "%s", big);
+  assert_int_equal(strlen(logged), 1023);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_str_layout),
+      cmocka_unit_test(test_process_status_layout),
+      cmocka_unit_test(test_task_status_layout),
+      cmocka_unit_test(test_port_layout),
+      cmocka_unit_test(test_runner_header_layout),
+      cmocka_unit_test(test_event_layout),
+      cmocka_unit_test(test_option_layout),
+      cmocka_unit_test(test_host_layout),
+      cmocka_unit_test(test_handler_layout),
+      cmocka_unit_test(test_v1_0_size),
+      cmocka_unit_test(test_handshake_first),
+      cmocka_unit_test(test_process_states),
+      cmocka_unit_test(test_task_states),
+      cmocka_unit_test(test_other_enums),
+      cmocka_unit_test(test_presence_bits),
+      cmocka_unit_test(test_data_types),
+      cmocka_unit_test(test_host_types),
+      cmocka_unit_test(test_handler_types),
+      cmocka_unit_test(test_logf),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,152 @@
+#!/bin/sh
+# The trust checks of module loading (handler-abi.md "Loading"): a module
+# file, or its directory or any directory above, writable by group or
+# others (a sticky directory excepted), or owned by a user other than root
+# or the host's, is refused with one line naming it and exit 78; through
+# -p too.  Links are resolved: what is checked is the file loaded.
+# Everything happens in a private directory under /tmp (sticky, so
+# allowed).  As root, ownership is tested with uid 65534 (chown), and the
+# host also runs as uid 65534 (setpriv) to load modules it owns.
+TMPDIR=/tmp
+. "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
+. "$top_srcdir/tests/plugins/plugin-lib.sh"
+
+stream=$AUR/hello_world/runner
+rec=$tmp/rec
+
+# load DIR: an instance of DIR/recorder.so; $ini is its configuration.
+load() {
+	ini load "[host]" "plugin_dir = $1" \
+		"[plugin:r]" "module = recorder" "out = $rec"
+	td -c "$ini" replay "$stream"
+}
+
+# A fresh directory $d holding recorder.so, all trusted.
+n_dirs=0
+fresh() {
+	n_dirs=$((n_dirs + 1))
+	d=$tmp/d$n_dirs
+	mkdir "$d"
+	chmod 755 "$d"
+	cp "$PLUG/recorder.so" "$d/"
+	chmod 644 "$d/recorder.so"
+}
+
+fresh
+load "$d"
+check_rc 0
+check_stderr_empty
+
+for mode in 664 646 666; do
+	fresh
+	chmod "$mode" "$d/recorder.so"
+	load "$d"
+	check_rc 78
+	check_stdout_empty
+	check_stderr "thermos-dispatch: $ini:4: [plugin:r] module: $d/recorder.so: writable by group or others"
+	td -c "$ini" -o r.enabled=no -p "$d/recorder.so" -o "recorder.out=$rec" replay "$stream"
+	check_rc 78
+	check_stderr "thermos-dispatch: $d/recorder.so: writable by group or others"
+done
+
+# The plugin directory writable by others, without the sticky bit.
+for mode in 775 757 777; do
+	fresh
+	chmod "$mode" "$d"
+	load "$d"
+	check_rc 78
+	check_stderr "thermos-dispatch: $ini:4: [plugin:r] module: $d: writable by group or others"
+	td -c "$ini" -o r.enabled=no -p "$d/recorder.so" -o "recorder.out=$rec" replay "$stream"
+	check_rc 78
+	check_stderr "thermos-dispatch: $d: writable by group or others"
+done
+# With the sticky bit, as /tmp: allowed.
+fresh
+chmod 1777 "$d"
+load "$d"
+check_rc 0
+check_stderr_empty
+
+# A directory above it writable by others.
+fresh
+mkdir "$d/sub"
+chmod 755 "$d/sub"
+mv "$d/recorder.so" "$d/sub/"
+chmod 777 "$d"
+load "$d/sub"
+check_rc 78
+check_stderr "thermos-dispatch: $ini:4: [plugin:r] module: $d: writable by group or others"
+
+# A link in a trusted directory to a module in an untrusted one: the file
+# loaded is what counts.
+fresh
+untrusted=$d
+chmod 777 "$untrusted"
+fresh
+rm "$d/recorder.so"
+ln -s "$untrusted/recorder.so" "$d/recorder.so"
+load "$d"
+check_rc 78
+check_stderr "thermos-dispatch: $ini:4: [plugin:r] module: $untrusted: writable by group or others"
+
+# Ownership.
+if [ "$(id -u)" != 0 ]; then
+	echo "$test_name: not root: the ownership checks are skipped"
+	finish
+fi
+fresh
+chown 65534 "$d/recorder.so"
+load "$d"
+check_rc 78
+check_stderr "thermos-dispatch: $ini:4: [plugin:r] module: $d/recorder.so: owned by uid 65534, not root or the host's user"
+fresh
+chown 65534 "$d"
+load "$d"
+check_rc 78
+check_stderr "thermos-dispatch: $ini:4: [plugin:r] module: $d: owned by uid 65534, not root or the host's user"
+
+# The host running as uid 65534: its own files and root's are trusted,
+# another user's are not.
+if ! command -v setpriv >/dev/null 2>&1; then
+	echo "$test_name: setpriv is missing: the checks as uid 65534 are skipped"
+	finish
+fi
+as_user() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+chmod 755 "$tmp"
+if ! as_user "$TD" --version >/dev/null 2>&1; then
+	echo "$test_name: uid 65534 cannot run $TD: the checks as uid 65534 are skipped"
+	finish
+fi
+ud=$tmp/user
+mkdir "$ud"
+chown 65534 "$ud"
+chmod 755 "$ud"
+rec=$ud/rec
+# run_as_user ARGS...: like td, as uid 65534.
+run_as_user() {
+	what="(as uid 65534) thermos-dispatch $*"
+	newfile
+	out=$nf.out
+	err=$nf.err
+	as_user "$TD" "$@" </dev/null >"$out" 2>"$err"
+	rc=$?
+}
+for owner in 65534 0 65533; do
+	fresh
+	chown "$owner" "$d/recorder.so"
+	ini "user$owner" "[host]" "plugin_dir = $d" \
+		"[plugin:r]" "module = recorder" "out = $rec"
+	chmod 644 "$ini"
+	run_as_user -c "$ini" replay "$stream"
+	if [ "$owner" = 65533 ]; then
+		check_rc 78
+		check_stderr "thermos-dispatch: $ini:4: [plugin:r] module: $d/recorder.so: owned by uid 65533, not root or the host's user"
+	else
+		check_rc 0
+		check_stderr_empty
+	fi
+done
+
+finish
