@@ -24,41 +24,13 @@
 #include <thrift/c_glib/transport/thrift_memory_buffer.h>
 
 #include "framing.h"
+#include "thrift_buffer.h"
 
 /* More ports than this would make the generated writer's key list slow
  * (quadratic) and its stack array large; real tasks have a handful. */
 #define MAX_PORTS 16384
 
 enum { WRITER_ERROR_NUL, WRITER_ERROR_TOO_LARGE, WRITER_ERROR_THRIFT };
-
-/* ThriftMemoryBuffer with the chain-up its finalize lacks. */
-typedef struct WriterBuffer {
-  ThriftMemoryBuffer parent;
-} WriterBuffer;
-typedef struct WriterBufferClass {
-  ThriftMemoryBufferClass parent;
-} WriterBufferClass;
-
-static GType writer_buffer_get_type(void);
-G_DEFINE_TYPE(WriterBuffer, writer_buffer, THRIFT_TYPE_MEMORY_BUFFER)
-
-static void writer_buffer_finalize(GObject *object) {
-  G_OBJECT_CLASS(writer_buffer_parent_class)->finalize(object);
-  /* ThriftTransport has no finalize of its own: GObject's is next.  It
-   * only clears the object's data list, which a second run (should a later
-   * Thrift chain up itself) finds empty.  Were ThriftTransport to gain a
-   * finalize, that Thrift would be one that chains up. */
-  GObjectClass *transport = g_type_class_peek(THRIFT_TYPE_TRANSPORT);
-  GObjectClass *base = g_type_class_peek(G_TYPE_OBJECT);
-  if (transport->finalize == base->finalize)
-    base->finalize(object);
-}
-
-static void writer_buffer_class_init(WriterBufferClass *cls) {
-  G_OBJECT_CLASS(cls)->finalize = writer_buffer_finalize;
-}
-
-static void writer_buffer_init(WriterBuffer *self) { (void)self; }
 
 static GQuark writer_error_quark(void) {
   return g_quark_from_static_string("td-ckpt-writer-error");
@@ -246,7 +218,7 @@ int td_ckpt_write(const td_ckpt *rec, GByteArray *out, GError **error) {
   const guint8 zeros[4] = {0, 0, 0, 0};
   g_byte_array_append(out, zeros, sizeof zeros);
   ThriftTransport *transport =
-      g_object_new(writer_buffer_get_type(), "buf", out, "owner", FALSE, NULL);
+      g_object_new(td_thrift_buffer_get_type(), "buf", out, "owner", FALSE, NULL);
   ThriftProtocol *protocol =
       g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", transport, NULL);
   GError *terr = NULL;

@@ -35,6 +35,32 @@ bool td_write_stdout(const char *data, size_t len);
 /** Flushes stdout; false (after printing the error) if anything failed. */
 bool td_flush_stdout(void);
 
+struct option;
+
+/** A command's options and arguments, for td_parse_command. */
+typedef struct td_command_spec {
+  const char *name;             /**< "state" */
+  const char *usage;            /**< its --help text */
+  const struct option *options; /**< its own long options, {NULL}-ended */
+  const char *shortopts;        /**< its own short options, or NULL */
+  /** Takes one of its own options (getopt's value; optarg is set); false
+   * if the option is not one of them. */
+  bool (*on_option)(int opt, void *user);
+  int min_args; /**< FILE arguments required */
+  int max_args; /**< at most, or -1 for any number */
+} td_command_spec;
+
+/** td_parse_command's "go on": the arguments start at optind. */
+#define TD_PARSE_CONTINUE (-1)
+
+/**
+ * Parses a command's argv (argv[0] is the command): --help and --version
+ * print and return 0; a bad option or argument count prints the usage
+ * error and returns 64.  Otherwise returns TD_PARSE_CONTINUE.
+ */
+int td_parse_command(int argc, char **argv, const td_command_spec *spec,
+                     void *user);
+
 /* Each command gets argv from its own name on and returns an exit code. */
 int td_cmd_state(int argc, char **argv);
 int td_cmd_dump(int argc, char **argv);

@@ -16,24 +16,11 @@ static const char CHECK_USAGE[] =
     "problem.  Exit status 0 only if all is well, else 78.\n";
 
 int td_cmd_check(int argc, char **argv) {
-  static const struct option options[] = {{"help", no_argument, NULL, 'h'},
-                                          {"version", no_argument, NULL, 'V'},
-                                          {NULL, 0, NULL, 0}};
-  int c;
-  while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
-    switch (c) {
-    case 'h':
-      fputs(CHECK_USAGE, stdout);
-      return TD_EXIT_OK;
-    case 'V':
-      return td_print_version();
-    default:
-      return td_bad_option("check", argv);
-    }
-  }
-  if (optind < argc)
-    return td_usage_error("check", "unexpected argument '%s'", argv[optind]);
-  int rc;
+  static const td_command_spec spec = {"check", CHECK_USAGE, NULL, NULL,
+                                       NULL,    0,           0};
+  int rc = td_parse_command(argc, argv, &spec, NULL);
+  if (rc != TD_PARSE_CONTINUE)
+    return rc;
   td_config *cfg = td_config_load(td_global_args(), true, &rc);
   if (!cfg)
     return rc;

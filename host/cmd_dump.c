@@ -90,38 +90,29 @@ static int dump(td_stream *s, bool strict) {
   return rc;
 }
 
+enum { OPT_STRICT = 256 };
+
+static bool dump_option(int opt, void *user) {
+  if (opt != OPT_STRICT)
+    return false;
+  *(bool *)user = true;
+  return true;
+}
+
 int td_cmd_dump(int argc, char **argv) {
-  enum { OPT_STRICT = 256 };
   static const struct option options[] = {
-      {"strict", no_argument, NULL, OPT_STRICT},
-      {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},
-      {NULL, 0, NULL, 0}};
+      {"strict", no_argument, NULL, OPT_STRICT}, {NULL, 0, NULL, 0}};
+  static const td_command_spec spec = {"dump",      DUMP_USAGE, options, NULL,
+                                       dump_option, 1,          1};
   bool strict = false;
-  int c;
-  while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
-    switch (c) {
-    case OPT_STRICT:
-      strict = true;
-      break;
-    case 'h':
-      fputs(DUMP_USAGE, stdout);
-      return TD_EXIT_OK;
-    case 'V':
-      return td_print_version();
-    default:
-      return td_bad_option("dump", argv);
-    }
-  }
-  if (optind >= argc)
-    return td_usage_error("dump", "missing FILE");
-  if (optind + 1 < argc)
-    return td_usage_error("dump", "unexpected argument '%s'", argv[optind + 1]);
+  int rc = td_parse_command(argc, argv, &spec, &strict);
+  if (rc != TD_PARSE_CONTINUE)
+    return rc;
   td_stream *s = td_stream_open(argv[optind], TD_MAX_RECORD_SIZE_LIMIT);
   if (!s)
     return TD_EXIT_NOINPUT;
   td_signals_install();
-  int rc = dump(s, strict);
+  rc = dump(s, strict);
   td_stream_close(s);
   return rc;
 }

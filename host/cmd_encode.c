@@ -126,27 +126,15 @@ static int encode_stdin(encoder *enc) {
 }
 
 int td_cmd_encode(int argc, char **argv) {
-  static const struct option options[] = {{"help", no_argument, NULL, 'h'},
-                                          {"version", no_argument, NULL, 'V'},
-                                          {NULL, 0, NULL, 0}};
-  int c;
-  while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
-    switch (c) {
-    case 'h':
-      fputs(ENCODE_USAGE, stdout);
-      return TD_EXIT_OK;
-    case 'V':
-      return td_print_version();
-    default:
-      return td_bad_option("encode", argv);
-    }
-  }
-  if (optind < argc)
-    return td_usage_error("encode", "unexpected argument '%s'", argv[optind]);
+  static const td_command_spec spec = {
+      "encode", ENCODE_USAGE, NULL, NULL, NULL, 0, 0};
+  int rc = td_parse_command(argc, argv, &spec, NULL);
+  if (rc != TD_PARSE_CONTINUE)
+    return rc;
 
   encoder enc = {td_ckpt_parser_new(), g_byte_array_new(), g_byte_array_new(),
                  0};
-  int rc = encode_stdin(&enc);
+  rc = encode_stdin(&enc);
   td_ckpt_parser_free(enc.parser);
   g_byte_array_unref(enc.record);
   g_byte_array_unref(enc.line);

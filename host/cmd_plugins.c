@@ -96,30 +96,22 @@ static const char *on_error_name(td_on_error e) {
                                     : "continue";
 }
 
+static bool plugins_option(int opt, void *user) {
+  if (opt != 'v')
+    return false;
+  *(bool *)user = true;
+  return true;
+}
+
 int td_cmd_plugins(int argc, char **argv) {
   static const struct option options[] = {{"verbose", no_argument, NULL, 'v'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {"version", no_argument, NULL, 'V'},
                                           {NULL, 0, NULL, 0}};
+  static const td_command_spec spec = {
+      "plugins", PLUGINS_USAGE, options, "v", plugins_option, 0, 0};
   bool verbose = false;
-  int c;
-  while ((c = getopt_long(argc, argv, "vhV", options, NULL)) != -1) {
-    switch (c) {
-    case 'v':
-      verbose = true;
-      break;
-    case 'h':
-      fputs(PLUGINS_USAGE, stdout);
-      return TD_EXIT_OK;
-    case 'V':
-      return td_print_version();
-    default:
-      return td_bad_option("plugins", argv);
-    }
-  }
-  if (optind < argc)
-    return td_usage_error("plugins", "unexpected argument '%s'", argv[optind]);
-  int rc;
+  int rc = td_parse_command(argc, argv, &spec, &verbose);
+  if (rc != TD_PARSE_CONTINUE)
+    return rc;
   td_config *cfg = td_config_load(td_global_args(), false, &rc);
   if (!cfg)
     return rc;

@@ -89,41 +89,42 @@ static int replay_file(const char *path, const td_config *cfg, td_dispatcher *d,
   return rc;
 }
 
+typedef struct replay_options {
+  bool truncate, recovery, tolerate;
+} replay_options;
+
+enum { OPT_TRUNCATE = 256, OPT_RECOVERY, OPT_TOLERATE };
+
+static bool replay_option(int opt, void *user) {
+  replay_options *o = user;
+  switch (opt) {
+  case OPT_TRUNCATE:
+    o->truncate = true;
+    return true;
+  case OPT_RECOVERY:
+    o->recovery = true;
+    return true;
+  case OPT_TOLERATE:
+    o->tolerate = true;
+    return true;
+  default:
+    return false;
+  }
+}
+
 int td_cmd_replay(int argc, char **argv) {
-  enum { OPT_TRUNCATE = 256, OPT_RECOVERY, OPT_TOLERATE };
   static const struct option options[] = {
       {"truncate", no_argument, NULL, OPT_TRUNCATE},
       {"recovery", no_argument, NULL, OPT_RECOVERY},
       {"tolerate-torn-tail", no_argument, NULL, OPT_TOLERATE},
-      {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
-  bool truncate = false, recovery = false, tolerate = false;
-  int c;
-  while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
-    switch (c) {
-    case OPT_TRUNCATE:
-      truncate = true;
-      break;
-    case OPT_RECOVERY:
-      recovery = true;
-      break;
-    case OPT_TOLERATE:
-      tolerate = true;
-      break;
-    case 'h':
-      fputs(REPLAY_USAGE, stdout);
-      return TD_EXIT_OK;
-    case 'V':
-      return td_print_version();
-    default:
-      return td_bad_option("replay", argv);
-    }
-  }
-  if (optind >= argc)
-    return td_usage_error("replay", "missing FILE");
-
-  int rc;
+  static const td_command_spec spec = {
+      "replay", REPLAY_USAGE, options, NULL, replay_option, 1, -1};
+  replay_options o = {false, false, false};
+  int rc = td_parse_command(argc, argv, &spec, &o);
+  if (rc != TD_PARSE_CONTINUE)
+    return rc;
+  bool truncate = o.truncate, recovery = o.recovery, tolerate = o.tolerate;
   td_config *cfg = td_config_load(td_global_args(), false, &rc);
   if (!cfg)
     return rc;

@@ -61,49 +61,49 @@ static int reconstruct(td_stream *s, thermos_runner_state *st, bool strict) {
   }
 }
 
+typedef struct state_options {
+  bool json, truncate, strict;
+} state_options;
+
+enum { OPT_JSON = 256, OPT_TRUNCATE, OPT_STRICT };
+
+static bool state_option(int opt, void *user) {
+  state_options *o = user;
+  switch (opt) {
+  case OPT_JSON:
+    o->json = true;
+    return true;
+  case OPT_TRUNCATE:
+    o->truncate = true;
+    return true;
+  case OPT_STRICT:
+    o->strict = true;
+    return true;
+  default:
+    return false;
+  }
+}
+
 int td_cmd_state(int argc, char **argv) {
-  enum { OPT_JSON = 256, OPT_TRUNCATE, OPT_STRICT };
   static const struct option options[] = {
       {"json", no_argument, NULL, OPT_JSON},
       {"truncate", no_argument, NULL, OPT_TRUNCATE},
       {"strict", no_argument, NULL, OPT_STRICT},
-      {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
-  bool json = false, truncate = false, strict = false;
-  int c;
-  while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
-    switch (c) {
-    case OPT_JSON:
-      json = true;
-      break;
-    case OPT_TRUNCATE:
-      truncate = true;
-      break;
-    case OPT_STRICT:
-      strict = true;
-      break;
-    case 'h':
-      fputs(STATE_USAGE, stdout);
-      return TD_EXIT_OK;
-    case 'V':
-      return td_print_version();
-    default:
-      return td_bad_option("state", argv);
-    }
-  }
-  if (optind >= argc)
-    return td_usage_error("state", "missing FILE");
-  if (optind + 1 < argc)
-    return td_usage_error("state", "unexpected argument '%s'",
-                          argv[optind + 1]);
+  static const td_command_spec spec = {"state",      STATE_USAGE, options, NULL,
+                                       state_option, 1,           1};
+  state_options o = {false, false, false};
+  int rc = td_parse_command(argc, argv, &spec, &o);
+  if (rc != TD_PARSE_CONTINUE)
+    return rc;
+  bool json = o.json, truncate = o.truncate, strict = o.strict;
 
   td_stream *s = td_stream_open(argv[optind], TD_MAX_RECORD_SIZE_LIMIT);
   if (!s)
     return TD_EXIT_NOINPUT;
   td_signals_install();
   thermos_runner_state *st = td_runner_state_new(truncate, false);
-  int rc = reconstruct(s, st, strict);
+  rc = reconstruct(s, st, strict);
   if (rc == TD_EXIT_OK) {
     GString *out = g_string_sized_new(4096);
     if (json)

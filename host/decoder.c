@@ -275,6 +275,29 @@ static inline int field_header(cursor *c, uint8_t *type, int16_t *id) {
     out->present |= (bit);                                                     \
     continue;
 
+/* The loop every struct decoder runs: `out` is cleared, each field's
+ * header read, the switch between FIELDS_BEGIN and FIELDS_END reads the
+ * known ones (`continue`), and whatever it leaves is skipped. */
+#define FIELDS_BEGIN(c, depth)                                                 \
+  memset(out, 0, sizeof *out);                                                 \
+  if (check_depth(c, depth))                                                   \
+    return -1;                                                                 \
+  for (;;) {                                                                   \
+    uint8_t type;                                                              \
+    int16_t id = 0;                                                            \
+    int r = field_header(c, &type, &id);                                       \
+    if (r)                                                                     \
+      return r > 0 ? 0 : -1;                                                   \
+    switch (id) {
+
+#define FIELDS_END(c, depth)                                                   \
+  default:                                                                     \
+    break;                                                                     \
+    }                                                                          \
+    if (skip(c, type, depth))                                                  \
+      return -1;                                                               \
+    }
+
 static inline int rd_i32(cursor *c, int32_t *v) {
   return read_i32(c, v, "i32");
 }
@@ -287,54 +310,26 @@ static inline int rd_double(cursor *c, double *v) {
 
 static int decode_process_status(cursor *c, thermos_process_status *out,
                                  int depth) {
-  memset(out, 0, sizeof *out);
-  if (check_depth(c, depth))
-    return -1;
-  for (;;) {
-    uint8_t type;
-    int16_t id = 0;
-    int r = field_header(c, &type, &id);
-    if (r)
-      return r > 0 ? 0 : -1;
-    switch (id) {
-      FIELD(1, T_I64, rd_i64, seq, THERMOS_PS_SEQ)
-      FIELD(3, T_STRING, read_string, process, THERMOS_PS_PROCESS)
-      FIELD(5, T_I32, rd_i32, state, THERMOS_PS_STATE)
-      FIELD(10, T_I32, rd_i32, coordinator_pid, THERMOS_PS_COORDINATOR_PID)
-      FIELD(11, T_DOUBLE, rd_double, fork_time, THERMOS_PS_FORK_TIME)
-      FIELD(6, T_DOUBLE, rd_double, start_time, THERMOS_PS_START_TIME)
-      FIELD(7, T_I32, rd_i32, pid, THERMOS_PS_PID)
-      FIELD(8, T_DOUBLE, rd_double, stop_time, THERMOS_PS_STOP_TIME)
-      FIELD(9, T_I32, rd_i32, return_code, THERMOS_PS_RETURN_CODE)
-    default:
-      break;
-    }
-    if (skip(c, type, depth))
-      return -1;
-  }
+  FIELDS_BEGIN(c, depth)
+  FIELD(1, T_I64, rd_i64, seq, THERMOS_PS_SEQ)
+  FIELD(3, T_STRING, read_string, process, THERMOS_PS_PROCESS)
+  FIELD(5, T_I32, rd_i32, state, THERMOS_PS_STATE)
+  FIELD(10, T_I32, rd_i32, coordinator_pid, THERMOS_PS_COORDINATOR_PID)
+  FIELD(11, T_DOUBLE, rd_double, fork_time, THERMOS_PS_FORK_TIME)
+  FIELD(6, T_DOUBLE, rd_double, start_time, THERMOS_PS_START_TIME)
+  FIELD(7, T_I32, rd_i32, pid, THERMOS_PS_PID)
+  FIELD(8, T_DOUBLE, rd_double, stop_time, THERMOS_PS_STOP_TIME)
+  FIELD(9, T_I32, rd_i32, return_code, THERMOS_PS_RETURN_CODE)
+  FIELDS_END(c, depth)
 }
 
 static int decode_task_status(cursor *c, thermos_task_status *out, int depth) {
-  memset(out, 0, sizeof *out);
-  if (check_depth(c, depth))
-    return -1;
-  for (;;) {
-    uint8_t type;
-    int16_t id = 0;
-    int r = field_header(c, &type, &id);
-    if (r)
-      return r > 0 ? 0 : -1;
-    switch (id) {
-      FIELD(1, T_I32, rd_i32, state, THERMOS_TS_STATE)
-      FIELD(2, T_I64, rd_i64, timestamp_ms, THERMOS_TS_TIMESTAMP_MS)
-      FIELD(3, T_I32, rd_i32, runner_pid, THERMOS_TS_RUNNER_PID)
-      FIELD(4, T_I32, rd_i32, runner_uid, THERMOS_TS_RUNNER_UID)
-    default:
-      break;
-    }
-    if (skip(c, type, depth))
-      return -1;
-  }
+  FIELDS_BEGIN(c, depth)
+  FIELD(1, T_I32, rd_i32, state, THERMOS_TS_STATE)
+  FIELD(2, T_I64, rd_i64, timestamp_ms, THERMOS_TS_TIMESTAMP_MS)
+  FIELD(3, T_I32, rd_i32, runner_pid, THERMOS_TS_RUNNER_PID)
+  FIELD(4, T_I32, rd_i32, runner_uid, THERMOS_TS_RUNNER_UID)
+  FIELDS_END(c, depth)
 }
 
 /* Keeps the last value of a repeated name, as the reference's dict does.
@@ -424,35 +419,21 @@ static int decode_ports(cursor *c, td_decoder *dec, thermos_runner_header *out,
 
 static int decode_runner_header(cursor *c, td_decoder *dec,
                                 thermos_runner_header *out, int depth) {
-  memset(out, 0, sizeof *out);
-  if (check_depth(c, depth))
+  FIELDS_BEGIN(c, depth)
+  FIELD(1, T_STRING, read_string, task_id, THERMOS_RH_TASK_ID)
+  FIELD(2, T_I64, rd_i64, launch_time_ms, THERMOS_RH_LAUNCH_TIME_MS)
+  FIELD(3, T_STRING, read_string, sandbox, THERMOS_RH_SANDBOX)
+  FIELD(7, T_STRING, read_string, log_dir, THERMOS_RH_LOG_DIR)
+  FIELD(4, T_STRING, read_string, hostname, THERMOS_RH_HOSTNAME)
+  FIELD(5, T_STRING, read_string, user, THERMOS_RH_USER)
+  FIELD(8, T_I32, rd_i32, uid, THERMOS_RH_UID)
+case 6:
+  if (type != T_MAP)
+    break;
+  if (decode_ports(c, dec, out, depth))
     return -1;
-  for (;;) {
-    uint8_t type;
-    int16_t id = 0;
-    int r = field_header(c, &type, &id);
-    if (r)
-      return r > 0 ? 0 : -1;
-    switch (id) {
-      FIELD(1, T_STRING, read_string, task_id, THERMOS_RH_TASK_ID)
-      FIELD(2, T_I64, rd_i64, launch_time_ms, THERMOS_RH_LAUNCH_TIME_MS)
-      FIELD(3, T_STRING, read_string, sandbox, THERMOS_RH_SANDBOX)
-      FIELD(7, T_STRING, read_string, log_dir, THERMOS_RH_LOG_DIR)
-      FIELD(4, T_STRING, read_string, hostname, THERMOS_RH_HOSTNAME)
-      FIELD(5, T_STRING, read_string, user, THERMOS_RH_USER)
-      FIELD(8, T_I32, rd_i32, uid, THERMOS_RH_UID)
-    case 6:
-      if (type != T_MAP)
-        break;
-      if (decode_ports(c, dec, out, depth))
-        return -1;
-      continue;
-    default:
-      break;
-    }
-    if (skip(c, type, depth))
-      return -1;
-  }
+  continue;
+  FIELDS_END(c, depth)
 }
 
 void td_decoder_init(td_decoder *dec) { memset(dec, 0, sizeof *dec); }

@@ -17,6 +17,7 @@ host_libtdcore_la_SOURCES = \
 	host/state_json.c host/state_json.h \
 	host/state_summary.c host/state_summary.h \
 	host/ckpt_writer.c host/ckpt_writer.h \
+	host/thrift_buffer.c host/thrift_buffer.h \
 	host/ckpt_parse.c host/ckpt_parse.h \
 	host/config.c host/config.h \
 	host/loader.c host/loader.h \
@@ -33,7 +34,7 @@ host_libtdcore_la_LIBADD = host/libtdjson.la thrift/libthermos-thrift.la \
 	$(JSONGLIB_LIBS) $(THRIFT_LIBS) $(INIH_LIBS) $(LTDL_LIBS) $(GLIB_LIBS)
 
 bin_PROGRAMS += thermos-dispatch
-thermos_dispatch_SOURCES = host/main.c host/cli.h \
+thermos_dispatch_SOURCES = host/main.c host/cli.h host/cli_options.c \
 	host/cmd_state.c host/cmd_dump.c host/cmd_encode.c \
 	host/cmd_replay.c host/cmd_plugins.c host/cmd_check.c
 thermos_dispatch_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(THRIFT_CFLAGS) $(JSONGLIB_CFLAGS)

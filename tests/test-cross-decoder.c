@@ -35,6 +35,7 @@
 #include "ckpt_parse.h"
 #include "ckpt_writer.h"
 #include "decoder.h"
+#include "thrift_buffer.h"
 
 #define CORPUS_SIZE 2000
 
@@ -76,33 +77,6 @@ static uint64_t double_bits(double d) {
 
 /* ---- The c_glib generated reader ---- */
 
-/* ThriftMemoryBuffer's finalize (Thrift 0.17) does not chain up: each
- * instance would leak its GObject part.  The same fix as the writer's (see
- * host/ckpt_writer.c), kept here so the test shares no code with it. */
-typedef struct TestBuffer {
-  ThriftMemoryBuffer parent;
-} TestBuffer;
-typedef struct TestBufferClass {
-  ThriftMemoryBufferClass parent;
-} TestBufferClass;
-
-static GType test_buffer_get_type(void);
-G_DEFINE_TYPE(TestBuffer, test_buffer, THRIFT_TYPE_MEMORY_BUFFER)
-
-static void test_buffer_finalize(GObject *object) {
-  G_OBJECT_CLASS(test_buffer_parent_class)->finalize(object);
-  GObjectClass *transport = g_type_class_peek(THRIFT_TYPE_TRANSPORT);
-  GObjectClass *base = g_type_class_peek(G_TYPE_OBJECT);
-  if (transport->finalize == base->finalize)
-    base->finalize(object);
-}
-
-static void test_buffer_class_init(TestBufferClass *cls) {
-  G_OBJECT_CLASS(cls)->finalize = test_buffer_finalize;
-}
-
-static void test_buffer_init(TestBuffer *self) { (void)self; }
-
 /* A new object for every record: a reused one keeps stale __isset flags
  * and ports.  NULL when the generated reader fails. */
 static thermosRunnerCkpt *cglib_read(const uint8_t *body, size_t len) {
@@ -110,7 +84,7 @@ static thermosRunnerCkpt *cglib_read(const uint8_t *body, size_t len) {
   g_byte_array_append(buf, body, (guint)len);
   /* The transport owns `buf` and frees it. */
   ThriftTransport *transport =
-      g_object_new(test_buffer_get_type(), "buf", buf, "owner", TRUE, NULL);
+      g_object_new(td_thrift_buffer_get_type(), "buf", buf, "owner", TRUE, NULL);
   ThriftProtocol *protocol =
       g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", transport, NULL);
   thermosRunnerCkpt *ck = g_object_new(THERMOS_TYPE_RUNNER_CKPT, NULL);

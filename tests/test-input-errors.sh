@@ -3,7 +3,8 @@
 # `thermos-dispatch: PATH: REASON` with PATH exactly as given, relative
 # paths included), and `-` for standard input (a file, a pipe, an empty
 # input; errors name the path `-`).  The unreadable file is in
-# test-input-unreadable.sh.
+# test-input-unreadable.sh.  A write error (stdout on /dev/full): exit 70,
+# one line on stderr.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 
 mkdir "$tmp/dir" "$tmp/cwd"
@@ -115,5 +116,23 @@ td_in "$GEN/broken-huge_length-0.ckpt" dump -
 check_rc 65
 check_stderr "thermos-dispatch: -: record 25 at byte 2159: record size 2147483647 exceeds limit 67108864"
 check_dump_shape "$out" 25
+
+# A failed write (a full disk): exit 70, one error line.
+if [ -w /dev/full ]; then
+	for cmd in "state --json" "state" "dump"; do
+		what="thermos-dispatch $cmd $f > /dev/full"
+		newfile
+		err=$nf.err
+		"$TD" $cmd "$f" </dev/null >/dev/full 2>"$err"
+		rc=$?
+		check_rc 70
+		check_stderr_prefix "thermos-dispatch: "
+	done
+	what="thermos-dispatch encode < $GEN/valid-11.events.jsonl > /dev/full"
+	"$TD" encode <"$GEN/valid-11.events.jsonl" >/dev/full 2>"$err"
+	rc=$?
+	check_rc 70
+	check_stderr_prefix "thermos-dispatch: "
+fi
 
 finish

@@ -2,8 +2,10 @@
 # `state` on Apache Aurora's real checkpoints (tests/fixtures/aurora):
 # - every <case>/runner: `state --json` equals aurora-expected/<case>.state.json;
 #   `--truncate` equals it cut to the latest task status and the latest run of
-#   each process; `--strict` changes nothing; the human summary works (exit 0,
-#   some output, nothing on stderr); standard input (`-`) gives the same.
+#   each process; `--strict` changes nothing; standard input (`-`) gives
+#   the same; the human summary (with and without --truncate) shows the
+#   launch and task status times as ISO 8601 UTC with milliseconds and each
+#   run as `run N` with its true index.
 # - every coordinator.NAME fails at record 0, byte 0 with
 #   `update for unknown process NAME` (exit 65, nothing on stdout), in every
 #   output form and mode.
@@ -45,10 +47,40 @@ for dir in "$AUR"/*/; do
 	check_stderr_empty
 	check_stdout_json "$expected"
 
-	td state "$runner"
-	check_rc 0
-	check_stderr_empty
-	if [ -s "$out" ]; then ok; else fail "human summary: want some output"; fi
+	# The human summary (its layout is free): times in UTC, ISO 8601 with
+	# milliseconds; each run as `run N`, N its true index, also in truncate
+	# mode (so there only the latest index of each process).
+	newfile
+	facts=$nf
+	"$JQ" -r 'def iso: (. / 1000 | floor | todate | sub("Z$"; "")) + "."
+			+ ((. % 1000 + 1000) | tostring | .[1:]) + "Z";
+		(.header.launch_time_ms // empty | "both " + iso),
+		(.statuses[:-1][]?.timestamp_ms // empty | "full " + iso),
+		(.statuses[-1:][]?.timestamp_ms // empty | "both " + iso),
+		(.processes[] | length | range(0; .) | "full run \(.)"),
+		(.processes[] | length | "trunc run \(. - 1)")' "$expected" >"$facts"
+	for mode in full trunc; do
+		if [ "$mode" = full ]; then td state "$runner"; else td state --truncate "$runner"; fi
+		check_rc 0
+		check_stderr_empty
+		while IFS= read -r fact; do
+			case $fact in
+			"both "[0-9]* | "$mode "[0-9]*)
+				if grep -q -F -- "${fact#* }" "$out"; then ok; else
+					fail "human summary: want the time ${fact#* }"
+					show_file stdout "$out"
+				fi
+				;;
+			esac
+		done <"$facts"
+		newfile
+		grep "^$mode run " "$facts" | sed "s/^$mode //" | sort >"$nf.want"
+		grep -o 'run [0-9][0-9]*' "$out" | sort >"$nf.got"
+		if cmp -s "$nf.want" "$nf.got"; then ok; else
+			fail "human summary ($mode): want these \`run N\` (sorted; - want, + got):"
+			show_diff "$nf.want" "$nf.got"
+		fi
+	done
 
 	for coord in "$dir"/coordinator.*; do
 		pname=${coord##*/coordinator.}
