@@ -11,21 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/*
- * Appends without g_string_append_len's general machinery (it inserts at a
- * position and handles overlap): this runs a dozen times per logged event.
- */
-static inline void put(GString *out, const char *s, size_t n) {
-  if (G_LIKELY(out->allocated_len - out->len > n)) {
-    memcpy(out->str + out->len, s, n);
-    out->len += n;
-    out->str[out->len] = '\0';
-  } else {
-    g_string_append_len(out, s, (gssize)n);
-  }
-}
-#define PUT_LIT(out, lit) put((out), (lit), sizeof(lit) - 1)
-
 static const char *const PROCESS_STATE_NAMES[] = {
     "WAITING", "FORKED", "RUNNING", "SUCCESS", "KILLED", "FAILED", "LOST"};
 static const char *const TASK_STATE_NAMES[] = {
@@ -108,7 +93,7 @@ void td_json_string(GString *out, const char *data, size_t len) {
     while (run < len && PLAIN[s[run]])
       run++;
     if (run > i) {
-      put(out, data + i, run - i);
+      td_put(out, data + i, run - i);
       i = run;
       continue;
     }
@@ -118,22 +103,22 @@ void td_json_string(GString *out, const char *data, size_t len) {
       g_string_append_c(out, (char)c);
       i++;
     } else if (c == '\n') {
-      PUT_LIT(out, "\\n");
+      TD_PUT_LIT(out, "\\n");
       i++;
     } else if (c == '\t') {
-      PUT_LIT(out, "\\t");
+      TD_PUT_LIT(out, "\\t");
       i++;
     } else if (c < 0x20) {
       char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-      put(out, esc, 6);
+      td_put(out, esc, 6);
       i++;
     } else {
       int n = utf8_sequence(s + i, len - i);
       if (n > 0) {
-        put(out, data + i, (size_t)n);
+        td_put(out, data + i, (size_t)n);
         i += (size_t)n;
       } else {
-        PUT_LIT(out, "\xEF\xBF\xBD"); /* U+FFFD */
+        TD_PUT_LIT(out, "\xEF\xBF\xBD"); /* U+FFFD */
         i += (size_t)-n;
       }
     }
@@ -149,7 +134,7 @@ static void append_u64(GString *out, uint64_t v) {
     buf[sizeof buf - ++n] = (char)('0' + v % 10);
     v /= 10;
   } while (v);
-  put(out, buf + sizeof buf - n, n);
+  td_put(out, buf + sizeof buf - n, n);
 }
 
 static void append_i64(GString *out, int64_t v) {
@@ -240,7 +225,7 @@ static bool append_double_fast(GString *out, double d) {
         rest /= 10;
       }
       g_string_append_c(out, '.');
-      put(out, frac, (size_t)k);
+      td_put(out, frac, (size_t)k);
     }
     return true;
   }
@@ -249,7 +234,7 @@ static bool append_double_fast(GString *out, double d) {
 
 void td_json_double(GString *out, double d) {
   if (!isfinite(d)) {
-    PUT_LIT(out, "null");
+    TD_PUT_LIT(out, "null");
     return;
   }
   if (d == 0) {
@@ -265,9 +250,9 @@ void td_json_double(GString *out, double d) {
 static void append_enum(GString *out, const char *name, int32_t state) {
   g_string_append_c(out, '"');
   if (name) {
-    put(out, name, strlen(name));
+    td_put(out, name, strlen(name));
   } else {
-    PUT_LIT(out, "UNKNOWN_");
+    TD_PUT_LIT(out, "UNKNOWN_");
     append_i64(out, state);
   }
   g_string_append_c(out, '"');
@@ -288,27 +273,35 @@ typedef struct members {
 } members;
 
 /* `quoted` is the member name with its quotes and colon: "\"seq\":". */
-static void key(members *m, const char *quoted) {
+static void key_len(members *m, const char *quoted, size_t len) {
   if (!m->first)
     g_string_append_c(m->out, ',');
   m->first = false;
-  put(m->out, quoted, strlen(quoted));
+  td_put(m->out, quoted, len);
 }
+#define key(m, lit) key_len((m), (lit), sizeof(lit) - 1)
 
-static void member_i64(members *m, const char *name, int64_t v) {
-  key(m, name);
+static void member_i64_len(members *m, const char *name, size_t len,
+                           int64_t v) {
+  key_len(m, name, len);
   append_i64(m->out, v);
 }
+#define member_i64(m, lit, v) member_i64_len((m), (lit), sizeof(lit) - 1, (v))
 
-static void member_double(members *m, const char *name, double v) {
-  key(m, name);
+static void member_double_len(members *m, const char *name, size_t len,
+                              double v) {
+  key_len(m, name, len);
   td_json_double(m->out, v);
 }
+#define member_double(m, lit, v)                                               \
+  member_double_len((m), (lit), sizeof(lit) - 1, (v))
 
-static void member_str(members *m, const char *name, thermos_str s) {
-  key(m, name);
+static void member_str_len(members *m, const char *name, size_t len,
+                           thermos_str s) {
+  key_len(m, name, len);
   td_json_string(m->out, s.data, s.len);
 }
+#define member_str(m, lit, s) member_str_len((m), (lit), sizeof(lit) - 1, (s))
 
 void td_json_process_status(GString *out, const thermos_process_status *ps) {
   members m = {out, true};

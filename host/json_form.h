@@ -5,9 +5,25 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <glib.h>
 #include <thermos/handler.h>
+
+/** Appends `n` bytes: g_string_append_len without its general machinery
+ * (insertion at a position, overlap), for lines built a dozen appends at
+ * a time. */
+static inline void td_put(GString *out, const char *s, size_t n) {
+  if (G_LIKELY(out->allocated_len - out->len > n)) {
+    memcpy(out->str + out->len, s, n);
+    out->len += n;
+    out->str[out->len] = '\0';
+  } else {
+    g_string_append_len(out, s, (gssize)n);
+  }
+}
+/** Appends a string literal, measured at compile time. */
+#define TD_PUT_LIT(out, lit) td_put((out), (lit), sizeof(lit) - 1)
 
 /** Enum names, or NULL for a value outside the enum. */
 const char *td_process_state_name(int32_t state);

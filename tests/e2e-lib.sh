@@ -382,7 +382,7 @@ be32() {
 error_field() {
 	IFS= read -r ef_line <"$1" || [ -n "$ef_line" ] || return 1
 	case $ef_line in *"\"$2\""*) ;; *) return 1 ;; esac
-	ef_v=${ef_line#*\"$2\"}
+	ef_v=${ef_line#*\""$2"\"}
 	ef_v=${ef_v#*:}
 	while :; do
 		case $ef_v in " "*) ef_v=${ef_v# } ;; *) break ;; esac

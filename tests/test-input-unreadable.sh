@@ -8,10 +8,9 @@ chmod 755 "$tmp"
 mkdir "$tmp/d"
 chmod 755 "$tmp/d"
 cp "$GEN/valid-00.ckpt" "$tmp/d/secret.ckpt"
-chmod 000 "$tmp/d/secret.ckpt"
+chmod 644 "$tmp/d/secret.ckpt"
 mkdir "$tmp/d/closed"
 cp "$GEN/valid-00.ckpt" "$tmp/d/closed/inside.ckpt"
-chmod 000 "$tmp/d/closed"
 
 if [ "$(id -u)" = 0 ]; then
 	if ! command -v setpriv >/dev/null 2>&1; then
@@ -38,6 +37,21 @@ run_as_user() {
 	rc=$?
 }
 
+# The same user can read the file while it is readable (the setup is sound:
+# the user can reach the directory and run the binary).
+run_as_user state --json "$tmp/d/secret.ckpt"
+if [ "$rc" != 0 ] && [ "$(id -u)" = 0 ]; then
+	echo "SKIP: uid 65534 cannot read a readable file in $tmp/d (exit $rc):"
+	cat "$err"
+	exit 77
+fi
+check_rc 0
+check_stderr_empty
+check_stdout_json "$GEN/valid-00.state.json"
+
+chmod 000 "$tmp/d/secret.ckpt"
+chmod 000 "$tmp/d/closed"
+
 for cmd in "state --json" "state" "dump" "state --json --strict"; do
 	run_as_user $cmd "$tmp/d/secret.ckpt"
 	check_rc 66
@@ -49,12 +63,5 @@ for cmd in "state --json" "state" "dump" "state --json --strict"; do
 	check_stdout_empty
 	check_stderr "thermos-dispatch: $tmp/d/closed/inside.ckpt: Permission denied"
 done
-
-# The same user can read a readable file (the setup is sound).
-chmod 644 "$tmp/d/secret.ckpt"
-run_as_user state --json "$tmp/d/secret.ckpt"
-check_rc 0
-check_stderr_empty
-check_stdout_json "$GEN/valid-00.state.json"
 
 finish

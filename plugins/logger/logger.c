@@ -28,7 +28,7 @@
 #endif
 
 /* Appends a string literal without measuring it at run time. */
-#define APPEND_LIT(b, lit) g_string_append_len((b), (lit), sizeof(lit) - 1)
+#define APPEND_LIT(b, lit) TD_PUT_LIT((b), (lit))
 
 /* One instance: two sections backed by this module share nothing. */
 typedef struct logger {
@@ -43,6 +43,10 @@ typedef struct logger {
   time_t stamp_sec;
   char stamp[40];
   size_t stamp_len;
+  /* The JSON string of the stream's source, made once per stream: the
+   * host keeps `source` at one address for a stream's life. */
+  const char *source;
+  GString *source_json;
 } logger;
 
 static const thermos_option OPTIONS[] = {
@@ -209,11 +213,16 @@ static void json_begin(GString *b, const char *event, const thermos_event *ev) {
 }
 
 /* `,"task_id":...,"source":...,"history":...}` and the newline. */
-static void json_end(GString *b, const thermos_event *ev) {
+static void json_end(logger *lg, GString *b, const thermos_event *ev) {
   APPEND_LIT(b, ",\"task_id\":");
   td_json_string(b, ev->task_id.data, ev->task_id.len);
   APPEND_LIT(b, ",\"source\":");
-  td_json_string(b, ev->source, strlen(ev->source));
+  if (ev->source != lg->source) {
+    g_string_truncate(lg->source_json, 0);
+    td_json_string(lg->source_json, ev->source, strlen(ev->source));
+    lg->source = ev->source;
+  }
+  td_put(b, lg->source_json->str, lg->source_json->len);
   if (ev->history)
     APPEND_LIT(b, ",\"history\":true}\n");
   else
@@ -241,7 +250,7 @@ static int logger_on_initialization(void *ctx, const thermos_event *ev,
     json_begin(b, "initialization", ev);
     APPEND_LIT(b, ",\"header\":");
     td_json_runner_header(b, h);
-    json_end(b, ev);
+    json_end(lg, b, ev);
   } else {
     uint32_t set = h->present;
     char *p = line_room(b, TEXT_FIXED + 4 * (ev->task_id.len + h->task_id.len +
@@ -272,7 +281,7 @@ static int logger_on_process_transition(void *ctx, const thermos_event *ev,
     td_json_process_state(b, state);
     APPEND_LIT(b, ",\"process_status\":");
     td_json_process_status(b, ps);
-    json_end(b, ev);
+    json_end(lg, b, ev);
   } else {
     uint32_t set = ps->present;
     char *p =
@@ -311,7 +320,7 @@ static int logger_on_task_transition(void *ctx, const thermos_event *ev,
     td_json_task_state(b, state);
     APPEND_LIT(b, ",\"task_status\":");
     td_json_task_status(b, ts);
-    json_end(b, ev);
+    json_end(lg, b, ev);
   } else {
     char *p = line_room(b, TEXT_FIXED + 4 * ev->task_id.len);
     p = text_begin(lg, p, ev);
@@ -328,6 +337,8 @@ static int logger_on_task_transition(void *ctx, const thermos_event *ev,
 static int logger_on_stream_close(void *ctx, const thermos_event *ev) {
   (void)ev;
   logger *lg = ctx;
+  /* The closed stream's path may be freed and its address reused. */
+  lg->source = NULL;
   return lg_output_flush(&lg->out);
 }
 
@@ -391,11 +402,13 @@ static bool parse_choice(const thermos_host_v1 *host, const char *key,
 static int logger_init(const thermos_host_v1 *host, void **ctx) {
   logger *lg = g_new0(logger, 1);
   lg->host = host;
+  lg->source_json = g_string_new(NULL);
   /* Every problem is reported, not only the first. */
   bool ok = parse_choice(host, "format", "text", "json", &lg->json);
   ok = parse_bool(host, "timestamps", &lg->timestamps) && ok;
   ok = parse_choice(host, "events", "all", "live", &lg->live_only) && ok;
   if (!ok || lg_output_open(&lg->out, host, option(host, "output", "-")) != 0) {
+    g_string_free(lg->source_json, TRUE);
     g_free(lg); /* the host calls no fini after a failed init */
     return -1;
   }
@@ -408,6 +421,7 @@ static int logger_init(const thermos_host_v1 *host, void **ctx) {
 static void logger_fini(void *ctx) {
   logger *lg = ctx;
   lg_output_close(&lg->out); /* flushes; failures are logged */
+  g_string_free(lg->source_json, TRUE);
   g_free(lg);
 }
 
