@@ -217,8 +217,8 @@ int td_ckpt_write(const td_ckpt *rec, GByteArray *out, GError **error) {
   const guint start = out->len;
   const guint8 zeros[4] = {0, 0, 0, 0};
   g_byte_array_append(out, zeros, sizeof zeros);
-  ThriftTransport *transport =
-      g_object_new(td_thrift_buffer_get_type(), "buf", out, "owner", FALSE, NULL);
+  ThriftTransport *transport = g_object_new(td_thrift_buffer_get_type(), "buf",
+                                            out, "owner", FALSE, NULL);
   ThriftProtocol *protocol =
       g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", transport, NULL);
   GError *terr = NULL;

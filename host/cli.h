@@ -68,6 +68,8 @@ int td_cmd_encode(int argc, char **argv);
 int td_cmd_replay(int argc, char **argv);
 int td_cmd_plugins(int argc, char **argv);
 int td_cmd_check(int argc, char **argv);
+int td_cmd_tail(int argc, char **argv);
+int td_cmd_watch(int argc, char **argv);
 
 struct td_config_args;
 /** -c, -o and -p as given before the command. */

@@ -48,6 +48,10 @@ void td_framing_free(td_framing *fr) {
 
 uint64_t td_framing_position(const td_framing *fr) { return fr->position; }
 
+uint64_t td_framing_bytes_read(const td_framing *fr) {
+  return fr->position + (fr->end - fr->start);
+}
+
 /* Makes room for `want` bytes from `start`, moving what is unconsumed to
  * the front, and growing (or shrinking back) the buffer as needed. */
 static void make_room(td_framing *fr, size_t want) {

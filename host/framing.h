@@ -44,5 +44,8 @@ td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
 
 /** Offset just past the last record returned (where the next one starts). */
 uint64_t td_framing_position(const td_framing *fr);
+/** Bytes read from the descriptor so far (the position plus what is
+ * buffered of the next record). */
+uint64_t td_framing_bytes_read(const td_framing *fr);
 
 #endif

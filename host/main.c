@@ -21,6 +21,9 @@ static const char USAGE[] =
     "Commands:\n"
     "  replay [--truncate] [--recovery] [--tolerate-torn-tail] FILE...\n"
     "                      dispatch every record of each FILE to the plugins\n"
+    "  tail [--forever] [--linger S] FILE\n"
+    "                      dispatch FILE, then what is appended to it\n"
+    "  watch ROOT...       follow every task under Thermos checkpoint roots\n"
     "  plugins [-v]        list the modules and the configured instances\n"
     "  check               load the configuration and every enabled plugin\n"
     "  state [--json] [--truncate] [--strict] FILE\n"
@@ -108,6 +111,7 @@ static const command COMMANDS[] = {
     {"state", td_cmd_state},     {"dump", td_cmd_dump},
     {"encode", td_cmd_encode},   {"replay", td_cmd_replay},
     {"plugins", td_cmd_plugins}, {"check", td_cmd_check},
+    {"tail", td_cmd_tail},       {"watch", td_cmd_watch},
 };
 
 int main(int argc, char **argv) {

@@ -68,6 +68,16 @@ void td_stream_close(td_stream *s) {
 
 const char *td_stream_path(const td_stream *s) { return s->path; }
 
+int td_stream_fd(const td_stream *s) { return s->fd; }
+
+uint64_t td_stream_bytes_read(const td_stream *s) {
+  return td_framing_bytes_read(s->framing);
+}
+
+uint64_t td_stream_position(const td_stream *s) {
+  return td_framing_position(s->framing);
+}
+
 const char *td_stream_reason(const td_stream *s) { return s->reason; }
 
 td_stream_status td_stream_next(td_stream *s, td_record *rec, td_ckpt *ck) {

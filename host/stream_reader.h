@@ -27,6 +27,13 @@ typedef enum td_stream_status {
 td_stream *td_stream_open(const char *path, uint32_t max_record_size);
 void td_stream_close(td_stream *s);
 
+/** The file descriptor read (for fstat and pread by followers). */
+int td_stream_fd(const td_stream *s);
+/** Bytes read from the file so far (whole records and a torn tail). */
+uint64_t td_stream_bytes_read(const td_stream *s);
+/** Where the next record starts. */
+uint64_t td_stream_position(const td_stream *s);
+
 /** The path as given (what messages name). */
 const char *td_stream_path(const td_stream *s);
 

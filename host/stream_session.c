@@ -16,6 +16,10 @@ struct td_session {
   td_record torn;
   char torn_reason[1024];
   bool opened;
+  bool use_limit;
+  uint64_t history_limit;
+  td_record_done_fn done;
+  void *done_user;
 };
 
 bool td_task_id_from_path(const char *path, const char **start, size_t *len) {
@@ -72,7 +76,28 @@ void td_session_free(td_session *s) {
 
 void td_session_set_history(td_session *s, int history) {
   s->ev.history = history;
+  s->use_limit = false;
 }
+
+void td_session_set_history_limit(td_session *s, uint64_t offset) {
+  s->use_limit = true;
+  s->history_limit = offset;
+  s->ev.history = offset > 0;
+}
+
+void td_session_on_record_done(td_session *s, td_record_done_fn fn,
+                               void *user) {
+  s->done = fn;
+  s->done_user = user;
+}
+
+const thermos_runner_state *td_session_state(const td_session *s) {
+  return s->st;
+}
+
+td_stream *td_session_stream(const td_session *s) { return s->stream; }
+
+const thermos_event *td_session_event(const td_session *s) { return &s->ev; }
 
 bool td_session_open(td_session *s) {
   s->opened = true;
@@ -149,6 +174,8 @@ td_pump_result td_session_pump(td_session *s, bool (*between)(void *user),
                                                      : TD_PUMP_ABORTED;
     s->ev.record = rec.index;
     s->ev.offset = rec.offset;
+    if (s->use_limit)
+      s->ev.history = rec.offset + 4 + rec.len <= s->history_limit;
     if (tr.kind == TD_TRANSITION_INITIALIZATION && !s->task_id_from_path) {
       const thermos_runner_header *h = td_runner_state_header(s->st);
       if (h->present & THERMOS_RH_TASK_ID)
@@ -156,5 +183,7 @@ td_pump_result td_session_pump(td_session *s, bool (*between)(void *user),
     }
     if (!td_dispatch_transition(s->d, &s->ev, &tr))
       return TD_PUMP_ABORTED;
+    if (s->done)
+      s->done(s->done_user, &rec, s->ev.history);
   }
 }

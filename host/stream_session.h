@@ -9,6 +9,7 @@
 #include <thermos/handler.h>
 
 #include "dispatcher.h"
+#include "runner_state.h"
 #include "stream_reader.h"
 
 typedef struct td_session td_session;
@@ -30,6 +31,23 @@ void td_session_free(td_session *s);
 
 /** The `history` flag of the records dispatched from now on. */
 void td_session_set_history(td_session *s, int history);
+
+/** Records that end at or before `offset` are dispatched with history = 1,
+ * later ones with history = 0 (a follower's start, or a cursor). */
+void td_session_set_history_limit(td_session *s, uint64_t offset);
+
+/** Called after each record whose callbacks have all run (not after one an
+ * abort stopped): where a follower's cursor advances. */
+typedef void (*td_record_done_fn)(void *user, const td_record *rec,
+                                  int history);
+void td_session_on_record_done(td_session *s, td_record_done_fn fn, void *user);
+
+/** The reconstructed state (for "is the task over?"). */
+const thermos_runner_state *td_session_state(const td_session *s);
+/** The stream being read. */
+td_stream *td_session_stream(const td_session *s);
+/** The event context (record, offset of the last record dispatched). */
+const thermos_event *td_session_event(const td_session *s);
 
 /** Calls on_stream_open; false on an abort. */
 bool td_session_open(td_session *s);

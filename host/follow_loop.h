@@ -1,0 +1,28 @@
+/* The event loop of the followers (`tail`, `watch`): GLib's main loop,
+ * SIGINT/SIGTERM to stop, SIGHUP to reopen, and a tick about once a second
+ * (plugins' tick, cursor fsync, the owner's periodic work). */
+#ifndef TD_FOLLOW_LOOP_H
+#define TD_FOLLOW_LOOP_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#include "cursor.h"
+#include "dispatcher.h"
+
+typedef struct td_follow_loop td_follow_loop;
+
+td_follow_loop *td_follow_loop_new(td_dispatcher *d, td_cursors *cursors,
+                                   void (*on_tick)(void *user), void *user);
+void td_follow_loop_free(td_follow_loop *l);
+/** Runs until td_follow_loop_quit or a stop signal. */
+void td_follow_loop_run(td_follow_loop *l);
+void td_follow_loop_quit(td_follow_loop *l);
+/** Whether SIGINT or SIGTERM stopped it. */
+bool td_follow_loop_signalled(const td_follow_loop *l);
+
+/** CLOCK_REALTIME in seconds, as plugins' tick receives it. */
+double td_realtime_now(void);
+
+#endif
