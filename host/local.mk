@@ -28,7 +28,8 @@ host_libtdcore_la_SOURCES = \
 	host/signals.c host/signals.h \
 	host/cursor.c host/cursor.h \
 	host/follower.c host/follower.h \
-	host/follow_loop.c host/follow_loop.h
+	host/follow_loop.c host/follow_loop.h \
+	host/watcher.c host/watcher.h
 host_libtdcore_la_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"' \
 	-DPLUGINDIR='"$(plugindir)"'
 host_libtdcore_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(THRIFT_CFLAGS) \
@@ -40,6 +41,6 @@ bin_PROGRAMS += thermos-dispatch
 thermos_dispatch_SOURCES = host/main.c host/cli.h host/cli_options.c \
 	host/cmd_state.c host/cmd_dump.c host/cmd_encode.c \
 	host/cmd_replay.c host/cmd_plugins.c host/cmd_check.c \
-	host/cmd_tail.c host/cmd_watch.c host/watcher.c host/watcher.h
+	host/cmd_tail.c host/cmd_watch.c
 thermos_dispatch_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(THRIFT_CFLAGS) $(JSONGLIB_CFLAGS)
 thermos_dispatch_LDADD = host/libtdcore.la
