@@ -169,35 +169,10 @@ int td_cmd_tail(int argc, char **argv) {
   if (strcmp(path, "-") == 0)
     return td_usage_error("tail", "FILE cannot be standard input");
 
-  td_config *cfg = td_config_load(td_global_args(), false, &rc);
-  if (!cfg)
+  td_follow_host h;
+  rc = td_follow_host_start(&h, THERMOS_MODE_TAIL);
+  if (rc != TD_EXIT_OK)
     return rc;
-  td_cursors *cursors = NULL;
-  if (cfg->state_dir) {
-    char *error = NULL;
-    cursors = td_cursors_open(cfg->state_dir, &error);
-    if (!cursors) {
-      td_error("state_dir %s", error);
-      g_free(error);
-      td_config_free(cfg);
-      return TD_EXIT_CONFIG;
-    }
-  }
-  td_plugin_set *set = td_plugin_set_start(cfg, THERMOS_MODE_TAIL, false);
-  if (!set) {
-    td_cursors_close(cursors);
-    td_config_free(cfg);
-    return TD_EXIT_CONFIG;
-  }
-  td_dispatcher *d = td_dispatcher_new(set);
-  rc = run(path, cfg, &o, d, cursors);
-  if (td_dispatcher_aborted(d))
-    rc = TD_EXIT_SOFTWARE;
-  else
-    td_dispatch_tick(d, td_realtime_now());
-  td_dispatcher_free(d);
-  td_plugin_set_stop(set);
-  td_cursors_close(cursors);
-  td_config_free(cfg);
-  return rc;
+  rc = run(path, h.cfg, &o, h.d, h.cursors);
+  return td_follow_host_finish(&h, rc);
 }

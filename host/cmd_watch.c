@@ -56,36 +56,19 @@ int td_cmd_watch(int argc, char **argv) {
   int rc = td_parse_command(argc, argv, &spec, NULL);
   if (rc != TD_PARSE_CONTINUE)
     return rc;
-  td_config *cfg = td_config_load(td_global_args(), false, &rc);
-  if (!cfg)
+  td_follow_host h;
+  rc = td_follow_host_start(&h, THERMOS_MODE_WATCH);
+  if (rc != TD_EXIT_OK)
     return rc;
-  td_cursors *cursors = NULL;
-  if (cfg->state_dir) {
-    char *error = NULL;
-    cursors = td_cursors_open(cfg->state_dir, &error);
-    if (!cursors) {
-      td_error("state_dir %s", error);
-      g_free(error);
-      td_config_free(cfg);
-      return TD_EXIT_CONFIG;
-    }
-  }
-  td_plugin_set *set = td_plugin_set_start(cfg, THERMOS_MODE_WATCH, false);
-  if (!set) {
-    td_cursors_close(cursors);
-    td_config_free(cfg);
-    return TD_EXIT_CONFIG;
-  }
   raise_file_limit();
-  td_dispatcher *d = td_dispatcher_new(set);
   watch_run run = {NULL, NULL};
-  td_follow_ctx ctx = {cfg, d, cursors, cfg->linger, false, on_abort, &run};
-  run.loop = td_follow_loop_new(d, cursors, on_tick, &run);
+  td_follow_ctx ctx = {h.cfg, h.d,      h.cursors, h.cfg->linger,
+                       false, on_abort, &run};
+  run.loop = td_follow_loop_new(h.d, h.cursors, on_tick, &run);
   run.watcher = td_watcher_start(&ctx, argv + optind, argc - optind,
-                                 cfg->rescan_interval);
-  bool started = run.watcher != NULL;
+                                 h.cfg->rescan_interval);
   rc = TD_EXIT_NOINPUT;
-  if (started) {
+  if (run.watcher) {
     rc = TD_EXIT_OK;
     if (!td_watcher_aborted(run.watcher))
       td_follow_loop_run(run.loop);
@@ -93,13 +76,5 @@ int td_cmd_watch(int argc, char **argv) {
     td_watcher_free(run.watcher);
   }
   td_follow_loop_free(run.loop);
-  if (td_dispatcher_aborted(d))
-    rc = TD_EXIT_SOFTWARE;
-  else if (started)
-    td_dispatch_tick(d, td_realtime_now());
-  td_dispatcher_free(d);
-  td_plugin_set_stop(set);
-  td_cursors_close(cursors);
-  td_config_free(cfg);
-  return rc;
+  return td_follow_host_finish(&h, rc);
 }

@@ -196,6 +196,24 @@ static int skip_elements(cursor *c, uint8_t type, uint32_t count, int depth) {
   return 0;
 }
 
+/* Skips `n` entries of a map (at `depth`) whose header was read.  Each
+ * entry takes at least two bytes: a larger count fails at once. */
+static int skip_map_entries(cursor *c, uint8_t kt, uint8_t vt, uint32_t n,
+                            int depth) {
+  if (n == 0)
+    return 0;
+  if (fixed_size(kt) < 0)
+    return fail(c, "unknown type %u", kt);
+  if (fixed_size(vt) < 0)
+    return fail(c, "unknown type %u", vt);
+  if (n > left(c) / 2)
+    return fail(c, "map of %u entries runs past the end of the record", n);
+  for (uint32_t i = 0; i < n; i++)
+    if (skip(c, kt, depth) || skip(c, vt, depth))
+      return -1;
+  return 0;
+}
+
 /* Skips one value of `type`; `depth` counts the enclosing structs and
  * containers, the union being 1. */
 static int skip(cursor *c, uint8_t type, int depth) {
@@ -221,18 +239,7 @@ static int skip(cursor *c, uint8_t type, int depth) {
     if (check_depth(c, depth + 1) || read_u8(c, &kt, "map header") ||
         read_u8(c, &vt, "map header") || read_length(c, &n, "map"))
       return -1;
-    if (n == 0)
-      return 0;
-    if (fixed_size(kt) < 0)
-      return fail(c, "unknown type %u", kt);
-    if (fixed_size(vt) < 0)
-      return fail(c, "unknown type %u", vt);
-    if (n > left(c) / 2)
-      return fail(c, "map of %u entries runs past the end of the record", n);
-    for (uint32_t i = 0; i < n; i++)
-      if (skip(c, kt, depth + 1) || skip(c, vt, depth + 1))
-        return -1;
-    return 0;
+    return skip_map_entries(c, kt, vt, n, depth + 1);
   }
   default: { /* T_SET, T_LIST */
     uint8_t et;
@@ -384,18 +391,7 @@ static int decode_ports(cursor *c, td_decoder *dec, thermos_runner_header *out,
     return -1;
   if (kt != T_STRING || vt != T_I64) {
     /* Declared types differ: skip the entries; `ports` stays unset. */
-    if (n == 0)
-      return 0;
-    if (fixed_size(kt) < 0)
-      return fail(c, "unknown type %u", kt);
-    if (fixed_size(vt) < 0)
-      return fail(c, "unknown type %u", vt);
-    if (n > left(c) / 2)
-      return fail(c, "map of %u entries runs past the end of the record", n);
-    for (uint32_t i = 0; i < n; i++)
-      if (skip(c, kt, depth + 1) || skip(c, vt, depth + 1))
-        return -1;
-    return 0;
+    return skip_map_entries(c, kt, vt, n, depth + 1);
   }
   /* Each entry is at least 12 bytes, so this bounds the array by the
    * record's size before anything is allocated. */

@@ -1,9 +1,15 @@
 #include "follow_loop.h"
 
 #include <signal.h>
+#include <string.h>
 #include <time.h>
 
 #include <glib-unix.h>
+
+#include "cli.h"
+#include "config.h"
+#include "diag.h"
+#include "plugin_set.h"
 
 struct td_follow_loop {
   GMainLoop *loop;
@@ -77,3 +83,41 @@ void td_follow_loop_run(td_follow_loop *l) { g_main_loop_run(l->loop); }
 void td_follow_loop_quit(td_follow_loop *l) { g_main_loop_quit(l->loop); }
 
 bool td_follow_loop_signalled(const td_follow_loop *l) { return l->signalled; }
+
+int td_follow_host_start(td_follow_host *h, int mode) {
+  int rc;
+  memset(h, 0, sizeof *h);
+  h->cfg = td_config_load(td_global_args(), false, &rc);
+  if (!h->cfg)
+    return rc;
+  if (h->cfg->state_dir) {
+    char *error = NULL;
+    h->cursors = td_cursors_open(h->cfg->state_dir, &error);
+    if (!h->cursors) {
+      td_error("state_dir %s", error);
+      g_free(error);
+      td_config_free(h->cfg);
+      return TD_EXIT_CONFIG;
+    }
+  }
+  h->set = td_plugin_set_start(h->cfg, mode, false);
+  if (!h->set) {
+    td_cursors_close(h->cursors);
+    td_config_free(h->cfg);
+    return TD_EXIT_CONFIG;
+  }
+  h->d = td_dispatcher_new(h->set);
+  return TD_EXIT_OK;
+}
+
+int td_follow_host_finish(td_follow_host *h, int rc) {
+  if (td_dispatcher_aborted(h->d))
+    rc = TD_EXIT_SOFTWARE;
+  else
+    td_dispatch_tick(h->d, td_realtime_now());
+  td_dispatcher_free(h->d);
+  td_plugin_set_stop(h->set);
+  td_cursors_close(h->cursors);
+  td_config_free(h->cfg);
+  return rc;
+}

@@ -13,6 +13,23 @@
 
 typedef struct td_follow_loop td_follow_loop;
 
+/** What `tail` and `watch` set up around their followers. */
+typedef struct td_follow_host {
+  struct td_config *cfg;
+  td_cursors *cursors; /**< NULL without state_dir */
+  struct td_plugin_set *set;
+  td_dispatcher *d;
+} td_follow_host;
+
+/**
+ * Loads the configuration, opens the state directory and starts the
+ * plugins in `mode`.  Returns 0, or the exit code after reporting.
+ */
+int td_follow_host_start(td_follow_host *h, int mode);
+/** The last tick (unless a plugin aborted), fini, and frees; returns `rc`,
+ * or 70 after an abort. */
+int td_follow_host_finish(td_follow_host *h, int rc);
+
 td_follow_loop *td_follow_loop_new(td_dispatcher *d, td_cursors *cursors,
                                    void (*on_tick)(void *user), void *user);
 void td_follow_loop_free(td_follow_loop *l);
