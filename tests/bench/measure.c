@@ -2,7 +2,8 @@
  *
  * Usage: measure [-o FILE] [--] COMMAND [ARG]...
  *
- * Writes one line, "SECONDS MAXRSS_KB", to FILE (default standard error),
+ * Writes one line, "SECONDS MAXRSS_KB CPU_SECONDS", to FILE (default
+ * standard error; CPU_SECONDS is user plus system time of the command),
  * so the figures never mix with the command's own output. Exits with the
  * command's status (128 + N if signal N killed it), or 127 if it could not
  * be started.
@@ -89,7 +90,9 @@ int main(int argc, char **argv) {
   }
 
   /* On Linux ru_maxrss is in kilobytes. */
-  fprintf(out, "%.6f %ld\n", elapsed, (long)ru.ru_maxrss);
+  double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+               (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+  fprintf(out, "%.6f %ld %.6f\n", elapsed, (long)ru.ru_maxrss, cpu);
   if ((out != stderr && fclose(out) != 0) || ferror(stderr)) {
     fprintf(stderr, "%s: cannot write the report\n", progname);
     return 127;

@@ -28,7 +28,10 @@
  *   follow-helper offset FILE RECORD
  *     Prints the byte offset of record RECORD (0-based) of the stream FILE,
  *     read from its framing only; RECORD may be the record count (prints
- *     the size of the whole records).
+ *     the file's size).
+ *
+ *   follow-helper now
+ *     Prints CLOCK_MONOTONIC in milliseconds.
  *
  * Exit status: 0, or 1 with a message on stderr (2: usage).
  */
@@ -59,8 +62,9 @@ static void usage(void) {
           "[TO]\n"
           "       %s spawn PIDFILE RCFILE COMMAND [ARG]...\n"
           "       %s truncate FILE SIZE\n"
-          "       %s offset FILE RECORD\n",
-          progname, progname, progname, progname);
+          "       %s offset FILE RECORD\n"
+          "       %s now\n",
+          progname, progname, progname, progname, progname);
   exit(2);
 }
 
@@ -363,6 +367,17 @@ static int cmd_offset(int argc, char **argv) {
   return 0;
 }
 
+static int cmd_now(int argc, char **argv) {
+  (void)argv;
+  if (argc != 1)
+    usage();
+  struct timespec ts;
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+    die("clock_gettime", strerror(errno));
+  printf("%lld\n", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2)
     usage();
@@ -375,6 +390,8 @@ int main(int argc, char **argv) {
     return cmd_truncate(argc - 1, argv + 1);
   if (strcmp(cmd, "offset") == 0)
     return cmd_offset(argc - 1, argv + 1);
+  if (strcmp(cmd, "now") == 0)
+    return cmd_now(argc - 1, argv + 1);
   usage();
   return 2;
 }
