@@ -127,25 +127,26 @@ static int run(const char *path, const td_config *cfg, tail_options *o,
   td_follow_ctx ctx = {
       cfg,        d,      cursors, o->linger >= 0 ? o->linger : cfg->linger,
       o->forever, on_end, &t};
-  /* Watch first: nothing appended between the first read and the watch
-   * is missed. */
+  /* The loop first, for its signal handlers; then the watch, so nothing
+   * appended between the first read and the watch is missed. */
+  t.loop = td_follow_loop_new(d, cursors, on_tick, &t);
   t.inotify = watch_file(path);
   t.follower = td_follower_start(&ctx, path, false);
   if (!t.follower) {
+    td_follow_loop_free(t.loop);
     if (t.inotify >= 0)
       close(t.inotify);
     return TD_EXIT_NOINPUT;
   }
   if (!td_follower_ended(t.follower)) {
-    t.loop = td_follow_loop_new(d, cursors, on_tick, &t);
     guint src =
         t.inotify >= 0 ? g_unix_fd_add(t.inotify, G_IO_IN, on_inotify, &t) : 0;
     td_follow_loop_run(t.loop);
     if (src)
       g_source_remove(src);
     td_follower_stop(t.follower); /* after a signal: close it now */
-    td_follow_loop_free(t.loop);
   }
+  td_follow_loop_free(t.loop);
   td_follower_free(t.follower);
   if (t.inotify >= 0)
     close(t.inotify);

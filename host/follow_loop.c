@@ -10,6 +10,7 @@
 #include "config.h"
 #include "diag.h"
 #include "plugin_set.h"
+#include "signals.h"
 
 struct td_follow_loop {
   GMainLoop *loop;
@@ -18,7 +19,7 @@ struct td_follow_loop {
   void (*on_tick)(void *user);
   void *user;
   bool signalled;
-  guint sources[4];
+  guint sources[2];
 };
 
 double td_realtime_now(void) {
@@ -27,18 +28,29 @@ double td_realtime_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static gboolean on_stop(gpointer user) {
+/* A signal arrived: the flags say which.  (The same handlers serve the
+ * followers' pumps, which stop between two records when asked.) */
+static gboolean on_signal(gint fd, GIOCondition cond, gpointer user) {
+  (void)fd;
+  (void)cond;
   td_follow_loop *l = user;
-  l->signalled = true;
-  g_main_loop_quit(l->loop);
+  td_signals_drain();
+  if (td_signals_stop_requested()) {
+    l->signalled = true;
+    g_main_loop_quit(l->loop);
+  }
+  if (td_signals_take_hangup() && !td_dispatch_reopen(l->d))
+    g_main_loop_quit(l->loop);
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean on_hangup(gpointer user) {
-  td_follow_loop *l = user;
-  if (!td_dispatch_reopen(l->d))
-    g_main_loop_quit(l->loop);
-  return G_SOURCE_CONTINUE;
+bool td_follow_between_records(void *user) {
+  td_dispatcher *d = user;
+  if (td_signals_stop_requested())
+    return false;
+  if (td_signals_take_hangup())
+    td_dispatch_reopen(d);
+  return true;
 }
 
 static gboolean on_tick(gpointer user) {
@@ -62,10 +74,9 @@ td_follow_loop *td_follow_loop_new(td_dispatcher *d, td_cursors *cursors,
   l->user = user;
   /* Signals arrive as main-loop events: callbacks are never called from a
    * signal handler, and the record in hand is finished first. */
-  l->sources[0] = g_unix_signal_add(SIGINT, on_stop, l);
-  l->sources[1] = g_unix_signal_add(SIGTERM, on_stop, l);
-  l->sources[2] = g_unix_signal_add(SIGHUP, on_hangup, l);
-  l->sources[3] = g_timeout_add_seconds(1, on_tick, l);
+  td_signals_install();
+  l->sources[0] = g_unix_fd_add(td_signals_wakeup_fd(), G_IO_IN, on_signal, l);
+  l->sources[1] = g_timeout_add_seconds(1, on_tick, l);
   return l;
 }
 
@@ -78,7 +89,14 @@ void td_follow_loop_free(td_follow_loop *l) {
   g_free(l);
 }
 
-void td_follow_loop_run(td_follow_loop *l) { g_main_loop_run(l->loop); }
+void td_follow_loop_run(td_follow_loop *l) {
+  /* A signal that came while the streams were first read stops at once. */
+  if (td_signals_stop_requested()) {
+    l->signalled = true;
+    return;
+  }
+  g_main_loop_run(l->loop);
+}
 
 void td_follow_loop_quit(td_follow_loop *l) { g_main_loop_quit(l->loop); }
 

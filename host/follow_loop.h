@@ -39,6 +39,10 @@ void td_follow_loop_quit(td_follow_loop *l);
 /** Whether SIGINT or SIGTERM stopped it. */
 bool td_follow_loop_signalled(const td_follow_loop *l);
 
+/** For td_session_pump, with the dispatcher as `user`: false once SIGINT
+ * or SIGTERM asked to stop; plugins' reopen on SIGHUP. */
+bool td_follow_between_records(void *user);
+
 /** CLOCK_REALTIME in seconds, as plugins' tick receives it. */
 double td_realtime_now(void);
 

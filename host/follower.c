@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "diag.h"
+#include "follow_loop.h"
 #include "stream_session.h"
 
 struct td_follower {
@@ -118,19 +119,21 @@ static guint arm(double seconds, GSourceFunc fn, gpointer user) {
 static void pump(td_follower *f) {
   td_stream *stream = td_session_stream(f->session);
   uint64_t before = td_stream_bytes_read(stream);
-  td_pump_result r = td_session_pump(f->session, NULL, NULL);
+  td_pump_result r =
+      td_session_pump(f->session, td_follow_between_records, f->ctx->d);
   bool grew = td_stream_bytes_read(stream) != before;
   save_cursor(f);
   switch (r) {
   case TD_PUMP_END:
   case TD_PUMP_TORN:
     break;
+  case TD_PUMP_STOPPED:
+    return; /* a signal: the loop stops, and the follower with it */
   case TD_PUMP_ABORTED:
     end(f, TD_FOLLOW_ABORTED);
     return;
   case TD_PUMP_STREAM_ERROR:
   case TD_PUMP_READ_ERROR:
-  case TD_PUMP_STOPPED:
   default:
     end(f, TD_FOLLOW_STREAM_ERROR);
     return;
@@ -214,9 +217,12 @@ void td_follower_poll(td_follower *f) {
   td_stream *stream = td_session_stream(f->session);
   if (fstat(td_stream_fd(stream), &sb) == 0 &&
       (uint64_t)sb.st_size < td_stream_bytes_read(stream)) {
-    td_error("%s: file shrank to %" PRIu64 " bytes, below the %" PRIu64
-             " already read",
-             f->path, (uint64_t)sb.st_size, td_stream_bytes_read(stream));
+    char *reason = g_strdup_printf(
+        "file shrank to %" PRIu64 " bytes, below the %" PRIu64 " already read",
+        (uint64_t)sb.st_size, td_stream_bytes_read(stream));
+    td_error("%s: %s", f->path, reason);
+    td_session_stream_error(f->session, reason);
+    g_free(reason);
     end(f, TD_FOLLOW_SHRUNK);
     return;
   }
@@ -240,6 +246,7 @@ void td_follower_check_path(td_follower *f) {
   }
   if ((uint64_t)sb.st_ino != f->id.ino || (uint64_t)sb.st_dev != f->id.dev) {
     td_error("%s: replaced by another file", f->path);
+    td_session_stream_error(f->session, "replaced by another file");
     end(f, TD_FOLLOW_REPLACED);
   }
 }

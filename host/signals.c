@@ -1,22 +1,51 @@
 #include "signals.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t hangup;
+/* A self-pipe: the handlers write a byte so that an event loop waiting in
+ * poll wakes up (write is async-signal-safe). */
+static int wakeup[2] = {-1, -1};
+
+static void wake(void) {
+  int saved = errno;
+  if (wakeup[1] >= 0 && write(wakeup[1], "", 1) < 0) {
+    /* Full pipe: a wake-up is pending anyway. */
+  }
+  errno = saved;
+}
 
 static void on_stop(int sig) {
   if (!stop_signal)
     stop_signal = sig;
+  wake();
 }
 
 static void on_hangup(int sig) {
   (void)sig;
   hangup = 1;
+  wake();
+}
+
+int td_signals_wakeup_fd(void) {
+  if (wakeup[0] < 0 && pipe2(wakeup, O_CLOEXEC | O_NONBLOCK) != 0)
+    wakeup[0] = wakeup[1] = -1;
+  return wakeup[0];
+}
+
+void td_signals_drain(void) {
+  char buf[64];
+  while (wakeup[0] >= 0 && read(wakeup[0], buf, sizeof buf) > 0)
+    ;
 }
 
 void td_signals_install(void) {
+  td_signals_wakeup_fd();
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sigemptyset(&sa.sa_mask);

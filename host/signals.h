@@ -1,5 +1,5 @@
-/* SIGINT, SIGTERM and SIGHUP for the commands that run without a main
- * loop (replay): the handlers only set flags, read between records. */
+/* SIGINT, SIGTERM and SIGHUP: the handlers only set flags, read between
+ * records, and wake an event loop through a pipe. */
 #ifndef TD_SIGNALS_H
 #define TD_SIGNALS_H
 
@@ -10,5 +10,9 @@ void td_signals_install(void);
 int td_signals_stop_requested(void);
 /** Whether SIGHUP arrived since the last call. */
 bool td_signals_take_hangup(void);
+/** A descriptor that becomes readable when a signal arrived (for an event
+ * loop); td_signals_drain empties it. */
+int td_signals_wakeup_fd(void);
+void td_signals_drain(void);
 
 #endif

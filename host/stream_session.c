@@ -124,6 +124,10 @@ bool td_session_fail(td_session *s, const td_record *rec, const char *reason,
   return td_dispatch_stream_error(s->d, &s->ev, reason);
 }
 
+bool td_session_stream_error(td_session *s, const char *reason) {
+  return td_dispatch_stream_error(s->d, &s->ev, reason);
+}
+
 bool td_session_close(td_session *s) {
   if (!s->opened)
     return true;

@@ -67,6 +67,10 @@ const char *td_session_torn_reason(const td_session *s);
 bool td_session_fail(td_session *s, const td_record *rec, const char *reason,
                      bool warning_only);
 
+/** Calls on_stream_error for a failure of the file itself (already
+ * reported), at the position reached. */
+bool td_session_stream_error(td_session *s, const char *reason);
+
 /** Calls on_stream_close (always, after errors too). */
 bool td_session_close(td_session *s);
 

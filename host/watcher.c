@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <glob.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -59,10 +60,11 @@ struct td_watcher {
   td_follow_ctx inner; /* the followers' context: ends come here */
   int inotify;
   guint inotify_source;
-  GHashTable *targets; /* wd -> target * */
-  GHashTable *roots;   /* path -> root * */
-  GHashTable *tasks;   /* runner path -> task * */
-  GPtrArray *patterns; /* roots with glob characters */
+  GHashTable *targets;    /* wd -> target * */
+  GHashTable *roots;      /* path -> root * */
+  GHashTable *real_roots; /* the roots' real paths */
+  GHashTable *tasks;      /* runner path -> task * */
+  GPtrArray *patterns;    /* roots with glob characters */
   guint rescan_source;
   bool started;
   bool watches_exhausted;
@@ -185,10 +187,11 @@ static void add_task(td_watcher *w, root *r, const char *id, bool later) {
   t->created_later = later;
   t->finished = is_finished(r, id);
   g_hash_table_insert(w->tasks, t->runner, t);
-  t->wd = add_watch(w, t->dir,
-                    IN_CREATE | IN_MOVED_TO | IN_MODIFY | IN_DELETE_SELF |
-                        IN_MOVE_SELF | IN_ONLYDIR,
-                    T_TASK, r, t);
+  t->wd =
+      add_watch(w, t->dir,
+                IN_CREATE | IN_MOVED_TO | IN_MODIFY | IN_DELETE |
+                    IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR,
+                T_TASK, r, t);
   if (!later && finished_and_covered(w, t)) {
     t->done = true;
     return;
@@ -267,8 +270,15 @@ static void scan_tasks(td_watcher *w, root *r) {
 }
 
 static void add_root(td_watcher *w, const char *path, bool later) {
-  if (g_hash_table_contains(w->roots, path))
+  /* By its real path: a glob over Mesos run directories also matches the
+   * `latest` link to one of them, which must not be followed twice. */
+  char *real = realpath(path, NULL);
+  if (!real || g_hash_table_contains(w->real_roots, real)) {
+    free(real);
     return;
+  }
+  g_hash_table_add(w->real_roots, g_strdup(real));
+  free(real);
   root *r = g_new0(root, 1);
   r->path = g_strdup(path);
   r->found_later = later;
@@ -340,10 +350,17 @@ static void on_event(td_watcher *w, const struct inotify_event *e) {
     if (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
       remove_task(w, t);
     } else if (strcmp(name, "runner") == 0) {
-      if (t->follower)
+      if (t->follower) {
         td_follower_poll(t->follower);
-      else
+        /* Another file moved onto the path; a runner merely deleted is
+         * left to the removal of its directory, which usually follows. */
+        if (appeared)
+          td_follower_check_path(t->follower);
+      } else if (appeared) {
+        /* Created after the host started: live from its first record. */
+        t->created_later = true;
         start_follower(w, t);
+      }
     }
     break;
   }
@@ -413,6 +430,7 @@ td_watcher *td_watcher_start(td_follow_ctx *ctx, char **roots, int n_roots,
   w->targets =
       g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, target_free);
   w->roots = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, root_free);
+  w->real_roots = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   w->tasks = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, task_free);
   w->patterns = g_ptr_array_new_with_free_func(g_free);
   w->ended = g_ptr_array_new();
@@ -464,6 +482,7 @@ void td_watcher_free(td_watcher *w) {
   g_hash_table_destroy(w->tasks);
   g_hash_table_destroy(w->targets);
   g_hash_table_destroy(w->roots);
+  g_hash_table_destroy(w->real_roots);
   g_ptr_array_free(w->patterns, TRUE);
   if (w->inotify >= 0)
     close(w->inotify);

@@ -9,20 +9,37 @@
 # `=`, not `+=`: automake refuses `+=` on a variable not yet set, and
 # Makefile.am does not set this one. Another fragment needing EXTRA_PROGRAMS
 # would move an empty `EXTRA_PROGRAMS =` to Makefile.am and use `+=` here.
-EXTRA_PROGRAMS = tests/bench/gen-stream tests/bench/measure
+EXTRA_PROGRAMS = tests/bench/gen-stream tests/bench/measure \
+	tests/bench/latency
 tests_bench_gen_stream_SOURCES = tests/bench/gen-stream.c
 tests_bench_measure_SOURCES = tests/bench/measure.c
+tests_bench_latency_SOURCES = tests/bench/latency.c
 EXTRA_DIST += tests/bench/gen-stream.c tests/bench/measure.c \
-	tests/bench/run-bench.sh
-CLEANFILES += tests/bench/gen-stream$(EXEEXT) tests/bench/measure$(EXEEXT)
+	tests/bench/run-bench.sh tests/bench/run-follow-bench.sh
+CLEANFILES += tests/bench/gen-stream$(EXEEXT) tests/bench/measure$(EXEEXT) \
+	tests/bench/latency$(EXEEXT)
+
+# The timestamp plugin of the follow benchmarks (run-follow-bench.sh): a
+# libtool module built only by `make bench`, like the test plugins of
+# tests/plugins.mk (an -rpath that is never used makes it a shared object).
+# `=` for the reason above.
+EXTRA_LTLIBRARIES = tests/bench/timestamp.la
+tests_bench_timestamp_la_SOURCES = tests/bench/timestamp_plugin.c
+tests_bench_timestamp_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+tests_bench_timestamp_la_LDFLAGS = -module -avoid-version -shared \
+	-rpath /nowhere $(AM_LDFLAGS)
+CLEANFILES += tests/bench/timestamp.la
 
 .PHONY: bench
 bench: thermos-dispatch$(EXEEXT) plugins/logger/logger.la \
 		tests/bench/gen-stream$(EXEEXT) \
-		tests/bench/measure$(EXEEXT)
+		tests/bench/measure$(EXEEXT) \
+		tests/bench/latency$(EXEEXT) tests/bench/timestamp.la
 	THERMOS_DISPATCH='$(abs_top_builddir)/thermos-dispatch$(EXEEXT)' \
 	GEN_STREAM='$(abs_top_builddir)/tests/bench/gen-stream$(EXEEXT)' \
 	MEASURE='$(abs_top_builddir)/tests/bench/measure$(EXEEXT)' \
 	PLUGIN_DIR='$(abs_top_builddir)/plugins/logger/.libs' \
+	LATENCY='$(abs_top_builddir)/tests/bench/latency$(EXEEXT)' \
+	TIMESTAMP_PLUGIN='$(abs_top_builddir)/tests/bench/.libs/timestamp.so' \
 	BENCH_DIR='$(BENCH_DIR)' \
 	$(SHELL) '$(abs_top_srcdir)/tests/bench/run-bench.sh'

@@ -59,6 +59,14 @@ now_ms() {
 	NOW=$("$FH" now)
 }
 
+# sleep_until T: sleeps until now_ms says T (if not past already).
+sleep_until() {
+	now_ms
+	su_ms=$(($1 - NOW))
+	[ "$su_ms" -gt 0 ] || return 0
+	sleep "$((su_ms / 1000)).$(printf '%03d' $((su_ms % 1000)))"
+}
+
 # wait_until SECONDS CMD [ARG]...: true as soon as CMD succeeds (tried every
 # 50 ms), false once SECONDS (an integer, times TD_TIME_SCALE) have passed.
 wait_until() {
@@ -150,7 +158,7 @@ REC_LINE='^[^ ]+ on_(initialization|process_|task_)'
 # given.
 rec_count() {
 	if [ -n "${2:-}" ]; then
-		grep -F " source=$2 hdr=" "$1" | grep -c -E "$REC_LINE"
+		grep -F " source=$2 " "$1" | grep -c -E "$REC_LINE"
 	else
 		grep -c -E "$REC_LINE" "$1"
 	fi
@@ -225,7 +233,7 @@ expect_of() {
 # below k get history=1 (for expected lines, all history=0 before).
 NORM_AWK='
 $2 == "init" || $2 == "tick" || $2 == "fini" || $2 == "reopen" { next }
-src != "" && index($0, " source=" src " hdr=") == 0 { next }
+src != "" && index($0, " source=" src " ") == 0 { next }
 {
 	if ($2 == "on_stream_open") {
 		sub(/ history=[0-9]+ /, " history=* ")
@@ -234,7 +242,7 @@ src != "" && index($0, " source=" src " hdr=") == 0 { next }
 			sub(/ hdr=.*$/, " hdr=*")
 		}
 	} else if ($2 == "on_stream_close") {
-		sub(/ record=[0-9]+ offset=[0-9]+ history=[0-9]+ /, " record=* offset=* history=* ")
+		sub(/ record=[^ ]+ offset=[^ ]+ history=[^ ]+ /, " record=* offset=* history=* ")
 	} else if ($2 == "on_stream_error") {
 		sub(/ history=[0-9]+ /, " history=* ")
 	} else if (k >= 0) {
@@ -312,7 +320,7 @@ last_lines() {
 check_ends_closed() {
 	cec_l=$(last_lines "$2" 2)
 	case $cec_l in
-	"rec on_stream_close "*" source=$3 hdr="*"
+	"rec on_stream_close "*" source=$3 "*"
 rec fini") ok ;;
 	*)
 		fail "$1: want on_stream_close of $3 then fini last, got:" "$cec_l"

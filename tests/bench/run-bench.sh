@@ -12,6 +12,8 @@
 #   BENCH_PROCESSES   process names in it (default 1000)
 #   BENCH_SEED        generator seed (default 1)
 #   BENCH_RUNS        runs per case, the best one reported (default 3)
+#   BENCH_FOLLOW      no: skip the follow benchmarks (run-follow-bench.sh,
+#                     which needs LATENCY and TIMESTAMP_PLUGIN too)
 #
 # Each case is one bench_case line at the bottom. Missing a target is
 # reported, not a failure: the exit status is non-zero only when a command
@@ -151,5 +153,12 @@ bench_case "replay --truncate, JSON logger to /dev/null" --min-rate 2 -- \
 	"$THERMOS_DISPATCH" -c /dev/null -o "host.plugin_dir=$PLUGIN_DIR" \
 	-o logger.format=json -o logger.output=/dev/null replay --truncate \
 	"$stream"
+
+# Following live streams (tail, watch): their own script, needing LATENCY
+# and TIMESTAMP_PLUGIN too; BENCH_FOLLOW=no skips it.
+if [ "${BENCH_FOLLOW:-yes}" != no ]; then
+	sh "$(dirname "$0")/run-follow-bench.sh" ||
+		failures=$((failures + 1))
+fi
 
 [ "$failures" -eq 0 ] || die "$failures case(s) failed"
