@@ -12,6 +12,7 @@
 #include "config.h"
 #include "diag.h"
 #include "dispatcher.h"
+#include "follow_loop.h"
 #include "plugin_set.h"
 #include "signals.h"
 #include "stream_session.h"
@@ -40,12 +41,6 @@ static bool between_records(void *user) {
 }
 
 static int max_code(int a, int b) { return a > b ? a : b; }
-
-static double realtime_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Replays one file; returns its exit code. */
 static int replay_file(const char *path, const td_config *cfg, td_dispatcher *d,
@@ -143,7 +138,7 @@ int td_cmd_replay(int argc, char **argv) {
                                   recovery, tolerate));
   }
   if (!td_dispatcher_aborted(d))
-    td_dispatch_tick(d, realtime_now());
+    td_dispatch_tick(d, td_realtime_now());
   if (td_dispatcher_aborted(d))
     rc = max_code(rc, TD_EXIT_SOFTWARE);
   int sig = td_signals_stop_requested();

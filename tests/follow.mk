@@ -27,6 +27,7 @@ follow_tests = \
 	tests/test-tail-errors.sh \
 	tests/test-watch-glob.sh \
 	tests/test-cursor-restart.sh \
-	tests/test-cursor-mismatch.sh
+	tests/test-cursor-mismatch.sh \
+	tests/test-cursor-abort.sh
 TESTS += $(follow_tests)
 EXTRA_DIST += $(follow_tests) tests/follow-lib.sh

@@ -18,7 +18,8 @@
 # - `tail -`: exactly `thermos-dispatch: tail: FILE cannot be standard input
 #   (see 'thermos-dispatch tail --help')`, exit 64; no FILE or two FILEs: a
 #   usage error (exit 64, one line);
-# - a missing file, a directory: `thermos-dispatch: PATH: REASON`, exit 66.
+# - a missing file, a directory, an unreadable file: `thermos-dispatch:
+#   PATH: REASON`, exit 66.
 # Nothing on stdout anywhere.
 TMPDIR=/tmp
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
@@ -85,6 +86,33 @@ run_fg dir 10 -c "$ini" -o "rec.out=$tmp/dir.rec" tail "$tmp/dir"
 check_rc 66
 check_stdout_empty
 check_stderr "thermos-dispatch: $tmp/dir: Is a directory"
+
+# Unreadable: as root (permissions do not apply) through setpriv as uid
+# 65534, with a configuration of no plugin it can read; skipped without.
+as_user=
+if [ "$(id -u)" != 0 ]; then
+	as_user=env
+elif command -v setpriv >/dev/null 2>&1 &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$TD" --version >/dev/null 2>&1; then
+	as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+if [ -n "$as_user" ]; then
+	chmod 755 "$tmp"
+	mkdir "$tmp/pub"
+	chmod 755 "$tmp/pub"
+	printf '[host]\nplugin_dir = %s\n' "$PLUG" >"$tmp/pub/none.ini"
+	chmod 644 "$tmp/pub/none.ini"
+	cp "$F" "$tmp/pub/secret.ckpt"
+	chmod 000 "$tmp/pub/secret.ckpt"
+	what="thermos-dispatch tail PATH (unreadable)"
+	bg_start unreadable $as_user "$TD" -c "$tmp/pub/none.ini" tail "$tmp/pub/secret.ckpt"
+	bg_wait unreadable 10
+	check_rc 66
+	check_stdout_empty
+	check_stderr "thermos-dispatch: $tmp/pub/secret.ckpt: Permission denied"
+else
+	echo "unreadable file: not tested (root without setpriv)"
+fi
 
 # --- the followed cases ------------------------------------------------------
 # ready NAME K: waits for the first K records of NAME.

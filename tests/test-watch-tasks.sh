@@ -124,12 +124,15 @@ rm -r "$CK/d"
 if wait_grep "$rec" 10 "rec on_stream_close " " source=$CK/d/runner "; then ok; else
 	fail "task d: not closed within 10 s of its directory's removal"
 fi
-sleep 0.2
-files_in "$tmp/state" >"$tmp/state.after"
+# d's cursor gone (waited for: it may go just after on_stream_close).
+cursor_gone() {
+	files_in "$tmp/state" >"$tmp/state.after"
+	gone=$(comm -23 "$tmp/state.before" "$tmp/state.after" | wc -l | tr -d ' ')
+	new=$(comm -13 "$tmp/state.before" "$tmp/state.after" | wc -l | tr -d ' ')
+	[ "$gone" = 1 ] && [ "$new" = 0 ]
+}
 what="$w_what: the cursors in state_dir"
-gone=$(comm -23 "$tmp/state.before" "$tmp/state.after" | wc -l | tr -d ' ')
-new=$(comm -13 "$tmp/state.before" "$tmp/state.after" | wc -l | tr -d ' ')
-if [ "$gone" = 1 ] && [ "$new" = 0 ]; then ok; else
+if wait_until 5 cursor_gone; then ok; else
 	fail "want one name gone (d's cursor) and none new; $gone gone, $new new"
 	sed 's/^/  before: /' "$tmp/state.before"
 	sed 's/^/  after:  /' "$tmp/state.after"

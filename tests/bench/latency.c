@@ -358,6 +358,57 @@ static int64_t read_ns_file(const char *path) {
   return (int64_t)v;
 }
 
+/* CPU time used by a process so far, in nanoseconds: the sum of its
+ * threads' run times from /proc/PID/task/TID/schedstat (the scheduler's
+ * own count, to the nanosecond), else utime + stime from /proc/PID/stat
+ * (clock ticks: 10 ms steps, too coarse for 1 % of 10 s). */
+static uint64_t cpu_ns(pid_t pid) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+  DIR *d = opendir(path);
+  uint64_t sum = 0;
+  bool ok = d != NULL;
+  struct dirent *e;
+  while (ok && (e = readdir(d))) {
+    if (e->d_name[0] == '.')
+      continue;
+    snprintf(path, sizeof path, "/proc/%d/task/%s/schedstat", (int)pid,
+             e->d_name);
+    FILE *f = fopen(path, "r");
+    unsigned long long ns;
+    if (f && fscanf(f, "%llu", &ns) == 1)
+      sum += ns;
+    else if (f || (errno != ENOENT && errno != ESRCH)) /* a thread gone */
+      ok = false;
+    if (f)
+      fclose(f);
+  }
+  if (d)
+    closedir(d);
+  if (ok)
+    return sum;
+
+  char buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    die("%s: %s", path, strerror(errno));
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  /* After the command name, which may hold anything: its last ')'. */
+  char *p = strrchr(buf, ')');
+  unsigned long long utime, stime;
+  /* Fields 3..15: state ppid pgrp session tty tpgid flags minflt cminflt
+   * majflt cmajflt utime stime. */
+  if (!p ||
+      sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+             &utime, &stime) != 2)
+    die("%s: unexpected contents", path);
+  return (utime + stime) * UINT64_C(1000000000) /
+         (uint64_t)sysconf(_SC_CLK_TCK);
+}
+
 /* ---- tail */
 
 static int cmp_i64(const void *a, const void *b) {
@@ -436,6 +487,8 @@ static int cmd_tail(int argc, char **argv) {
   int64_t *called = malloc(appends * sizeof *called);
   if (!written || !called)
     die("out of memory");
+  pid_t pid = (pid_t)child_pid;
+  uint64_t cpu_before = cpu_ns(pid);
   int64_t start = now_ns(), late = 0;
   for (size_t i = 0; i < appends; i++) {
     int64_t deadline = start + (int64_t)i * (int64_t)interval_us * 1000;
@@ -450,6 +503,8 @@ static int cmd_tail(int argc, char **argv) {
   }
   close(fd);
   wait_for_file(done, 30, err, "every append was dispatched");
+  double cpu_per_append =
+      (double)(cpu_ns(pid) - cpu_before) / 1e3 / (double)appends;
   stop_host(err);
 
   /* The plugin's calls: "# calls N stored M", then RECORD HISTORY NS. */
@@ -489,9 +544,11 @@ static int cmd_tail(int argc, char **argv) {
          "(target p99 <= %g ms)%s\n",
          appends, p50, p99, max, TAIL_P99_TARGET_US / 1000,
          p99 > TAIL_P99_TARGET_US ? ": MISSED" : "");
+  printf("  (the host used %.1f us of CPU per append", cpu_per_append);
   if (late > (int64_t)interval_us * 1000 * 10)
-    printf("  (the writer fell behind its pace by up to %.1f ms)\n",
+    printf("; the writer fell behind its pace by up to %.1f ms",
            (double)late / 1e6);
+  printf(")\n");
 
   free(written);
   free(called);
@@ -509,57 +566,6 @@ static int cmd_tail(int argc, char **argv) {
 }
 
 /* ---- watch */
-
-/* CPU time used by a process so far, in nanoseconds: the sum of its
- * threads' run times from /proc/PID/task/TID/schedstat (the scheduler's
- * own count, to the nanosecond), else utime + stime from /proc/PID/stat
- * (clock ticks: 10 ms steps, too coarse for 1 % of 10 s). */
-static uint64_t cpu_ns(pid_t pid) {
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-  DIR *d = opendir(path);
-  uint64_t sum = 0;
-  bool ok = d != NULL;
-  struct dirent *e;
-  while (ok && (e = readdir(d))) {
-    if (e->d_name[0] == '.')
-      continue;
-    snprintf(path, sizeof path, "/proc/%d/task/%s/schedstat", (int)pid,
-             e->d_name);
-    FILE *f = fopen(path, "r");
-    unsigned long long ns;
-    if (f && fscanf(f, "%llu", &ns) == 1)
-      sum += ns;
-    else if (f || (errno != ENOENT && errno != ESRCH)) /* a thread gone */
-      ok = false;
-    if (f)
-      fclose(f);
-  }
-  if (d)
-    closedir(d);
-  if (ok)
-    return sum;
-
-  char buf[1024];
-  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  FILE *f = fopen(path, "r");
-  if (!f)
-    die("%s: %s", path, strerror(errno));
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  /* After the command name, which may hold anything: its last ')'. */
-  char *p = strrchr(buf, ')');
-  unsigned long long utime, stime;
-  /* Fields 3..15: state ppid pgrp session tty tpgid flags minflt cminflt
-   * majflt cmajflt utime stime. */
-  if (!p ||
-      sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-             &utime, &stime) != 2)
-    die("%s: unexpected contents", path);
-  return (utime + stime) * UINT64_C(1000000000) /
-         (uint64_t)sysconf(_SC_CLK_TCK);
-}
 
 /* A field of /proc/PID/status in kB (VmHWM, VmRSS). */
 static unsigned long long status_kb(pid_t pid, const char *field) {
