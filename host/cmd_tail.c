@@ -139,8 +139,7 @@ static int run(const char *path, const td_config *cfg, tail_options *o,
     return TD_EXIT_NOINPUT;
   }
   if (!td_follower_ended(t.follower)) {
-    guint src =
-        t.inotify >= 0 ? g_unix_fd_add(t.inotify, G_IO_IN, on_inotify, &t) : 0;
+    guint src = t.inotify >= 0 ? td_add_fd_watch(t.inotify, on_inotify, &t) : 0;
     td_follow_loop_run(t.loop);
     if (src)
       g_source_remove(src);

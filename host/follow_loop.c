@@ -22,6 +22,18 @@ struct td_follow_loop {
   guint sources[2];
 };
 
+guint td_add_fd_watch(int fd,
+                      gboolean (*fn)(gint fd, GIOCondition cond, gpointer user),
+                      gpointer user) {
+  GSource *src = g_unix_fd_source_new(fd, G_IO_IN);
+  /* A source that may recurse is left in the poll set while dispatched. */
+  g_source_set_can_recurse(src, TRUE);
+  g_source_set_callback(src, G_SOURCE_FUNC(fn), user, NULL);
+  guint id = g_source_attach(src, NULL);
+  g_source_unref(src);
+  return id;
+}
+
 double td_realtime_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
@@ -75,7 +87,7 @@ td_follow_loop *td_follow_loop_new(td_dispatcher *d, td_cursors *cursors,
   /* Signals arrive as main-loop events: callbacks are never called from a
    * signal handler, and the record in hand is finished first. */
   td_signals_install();
-  l->sources[0] = g_unix_fd_add(td_signals_wakeup_fd(), G_IO_IN, on_signal, l);
+  l->sources[0] = td_add_fd_watch(td_signals_wakeup_fd(), on_signal, l);
   l->sources[1] = g_timeout_add_seconds(1, on_tick, l);
   return l;
 }

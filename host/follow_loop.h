@@ -43,6 +43,13 @@ bool td_follow_loop_signalled(const td_follow_loop *l);
  * or SIGTERM asked to stop; plugins' reopen on SIGHUP. */
 bool td_follow_between_records(void *user);
 
+/** Like g_unix_fd_add(fd, G_IO_IN, ...), without GLib taking the
+ * descriptor out of its poll set around every dispatch (a system call or
+ * four for each append a follower sees). */
+guint td_add_fd_watch(int fd,
+                      gboolean (*fn)(gint fd, GIOCondition cond, gpointer user),
+                      gpointer user);
+
 /** CLOCK_REALTIME in seconds, as plugins' tick receives it. */
 double td_realtime_now(void);
 

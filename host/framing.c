@@ -17,13 +17,18 @@
 
 #include <glib.h>
 
-#define BASE_CAPACITY (256u * 1024u)
+/* The buffer starts small (a host following ten thousand streams keeps
+ * ten thousand of them) and doubles, up to READ_CAPACITY, each time a read
+ * fills it: a large file is then read in large reads. */
+#define MIN_CAPACITY (16u * 1024u)
+#define READ_CAPACITY (256u * 1024u)
 
 struct td_framing {
   int fd;
   uint32_t max_record_size;
   uint8_t *buf;
   size_t cap;
+  size_t base;       /* the size to return to after a large record */
   size_t start;      /* first unconsumed byte in buf */
   size_t end;        /* one past the last byte read */
   uint64_t position; /* file offset of buf[start] */
@@ -34,7 +39,7 @@ td_framing *td_framing_new(int fd, uint32_t max_record_size) {
   td_framing *fr = g_new0(td_framing, 1);
   fr->fd = fd;
   fr->max_record_size = max_record_size;
-  fr->cap = BASE_CAPACITY;
+  fr->cap = fr->base = MIN_CAPACITY;
   fr->buf = g_malloc(fr->cap);
   return fr;
 }
@@ -56,8 +61,8 @@ uint64_t td_framing_bytes_read(const td_framing *fr) {
  * the front, and growing (or shrinking back) the buffer as needed. */
 static void make_room(td_framing *fr, size_t want) {
   size_t have = fr->end - fr->start;
-  size_t cap = want > BASE_CAPACITY ? want : BASE_CAPACITY;
-  if (cap != fr->cap && (cap > fr->cap || have <= BASE_CAPACITY)) {
+  size_t cap = want > fr->base ? want : fr->base;
+  if (cap != fr->cap && (cap > fr->cap || have <= fr->base)) {
     uint8_t *nbuf = g_malloc(cap);
     memcpy(nbuf, fr->buf + fr->start, have);
     g_free(fr->buf);
@@ -82,6 +87,8 @@ static int fill(td_framing *fr, size_t want) {
     if (n == 0)
       break;
     fr->end += (size_t)n;
+    if (fr->end == fr->cap && fr->base < READ_CAPACITY)
+      fr->base *= 2;
   }
   return 0;
 }

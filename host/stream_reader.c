@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,7 +47,11 @@ td_stream *td_stream_open(const char *path, uint32_t max_record_size) {
       close(fd);
     return NULL;
   }
-  td_stream *s = g_new0(td_stream, 1);
+  /* Not zeroed: the message arrays at its end are written only on an
+   * error, and a watch keeps thousands of streams. */
+  td_stream *s = g_malloc(sizeof *s);
+  memset(s, 0, offsetof(td_stream, reason));
+  s->reason[0] = '\0';
   s->path = g_strdup(path);
   s->fd = fd;
   s->owns_fd = owns;

@@ -1,5 +1,6 @@
 #include "stream_session.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include <glib.h>
@@ -14,12 +15,12 @@ struct td_session {
   thermos_event ev;
   bool task_id_from_path;
   td_record torn;
-  char torn_reason[1024];
   bool opened;
   bool use_limit;
   uint64_t history_limit;
   td_record_done_fn done;
   void *done_user;
+  char torn_reason[1024]; /* last: left untouched until used */
 };
 
 bool td_task_id_from_path(const char *path, const char **start, size_t *len) {
@@ -47,7 +48,10 @@ bool td_task_id_from_path(const char *path, const char **start, size_t *len) {
 
 td_session *td_session_new(td_stream *stream, td_dispatcher *d, bool truncate,
                            bool recovery) {
-  td_session *s = g_new0(td_session, 1);
+  /* Not zeroed: torn_reason is written only when a record is torn. */
+  td_session *s = g_malloc(sizeof *s);
+  memset(s, 0, offsetof(td_session, torn_reason));
+  s->torn_reason[0] = '\0';
   s->stream = stream;
   s->d = d;
   s->st = td_runner_state_new(truncate, recovery);

@@ -19,6 +19,7 @@
 #include <glib.h>
 
 #include "diag.h"
+#include "follow_loop.h"
 
 typedef enum target_kind {
   T_ROOT,        /* ROOT: checkpoints/ or tasks/ may appear */
@@ -439,7 +440,7 @@ td_watcher *td_watcher_start(td_follow_ctx *ctx, char **roots, int n_roots,
     td_warning("inotify: %s: polling every task every second",
                g_strerror(errno));
   } else {
-    w->inotify_source = g_unix_fd_add(w->inotify, G_IO_IN, on_inotify, w);
+    w->inotify_source = td_add_fd_watch(w->inotify, on_inotify, w);
   }
   for (int i = 0; i < n_roots; i++) {
     if (has_glob(roots[i])) {

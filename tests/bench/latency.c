@@ -18,7 +18,9 @@
  * CLOCK_MONOTONIC time noted before each write.  Once the plugin has seen
  * them all, the host is stopped (SIGTERM), and the times the plugin noted
  * are matched with the writes by record index: the latencies' p50, p99 and
- * maximum are printed.
+ * maximum are printed, with the CPU time the host used per append (and
+ * how far the writer fell behind its pace, when it did by more than ten
+ * intervals: a busy machine).
  *
  * watch: TASKS directories (default 10000) DIR/root/checkpoints/task-NNNNN,
  * each with a runner holding STREAM's first RECORDS records (default 100),
@@ -69,13 +71,36 @@ static volatile sig_atomic_t child_pid; /* the host, while it runs */
 static _Noreturn void die(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
-static void stop_child_now(void) {
+static int64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Sends the host SIGTERM and waits for it, SIGKILL after `seconds`.
+ * Returns its wait status, or -1 (it had to be killed, or cannot be
+ * waited for).  Async-signal-safe: used by the signal handler too. */
+static int stop_child(int seconds) {
   pid_t pid = (pid_t)child_pid;
-  if (pid > 0) {
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-    child_pid = 0;
+  if (pid <= 0)
+    return -1;
+  kill(pid, SIGTERM);
+  int64_t deadline = now_ns() + (int64_t)seconds * 1000000000;
+  int status = -1;
+  pid_t r;
+  while ((r = waitpid(pid, &status, WNOHANG)) == 0 && now_ns() < deadline) {
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL);
   }
+  if (r == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    status = -1;
+  } else if (r < 0) {
+    status = -1;
+  }
+  child_pid = 0;
+  return status;
 }
 
 static void die(const char *fmt, ...) {
@@ -85,7 +110,7 @@ static void die(const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   fputc('\n', stderr);
-  stop_child_now();
+  stop_child(10);
   exit(1);
 }
 
@@ -102,18 +127,8 @@ static _Noreturn void usage(void) {
 /* Stops the host (and waits for it: its files are in DIR, which the
  * caller removes next), then exits. */
 static void on_signal(int sig) {
-  pid_t pid = (pid_t)child_pid;
-  if (pid > 0) {
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-  }
+  stop_child(10);
   _exit(128 + sig);
-}
-
-static int64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static void sleep_ns(int64_t ns) {
@@ -319,25 +334,11 @@ static void wait_for_file(const char *path, double timeout_s,
   }
 }
 
-/* SIGTERM, then its exit status must be 0 (at most 30 s). */
+/* SIGTERM, then its exit status must be 0 (SIGKILL after 30 s). */
 static void stop_host(const char *err_path) {
-  pid_t pid = (pid_t)child_pid;
-  kill(pid, SIGTERM);
-  int64_t deadline = now_ns() + INT64_C(30000000000);
-  int status;
-  pid_t r;
-  while ((r = waitpid(pid, &status, WNOHANG)) == 0) {
-    if (now_ns() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, NULL, 0);
-      child_pid = 0;
-      die("the host did not stop within 30 s of SIGTERM");
-    }
-    sleep_ns(1000000);
-  }
-  child_pid = 0;
-  if (r < 0)
-    die("waitpid: %s", strerror(errno));
+  int status = stop_child(30);
+  if (status == -1)
+    die("the host did not stop within 30 s of SIGTERM");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     char how[64];
     describe_status(status, how, sizeof how);

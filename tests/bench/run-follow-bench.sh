@@ -94,7 +94,13 @@ run_latency() {
 	fi
 }
 
-echo "follow: open files limit: soft $(ulimit -n), hard $(ulimit -H -n)" \
+# Not POSIX, but dash and bash have both (else: unknown).
+# shellcheck disable=SC3045
+{
+	nofile=$(ulimit -n 2>/dev/null) || nofile=unknown
+	nofile_hard=$(ulimit -H -n 2>/dev/null) || nofile_hard=unknown
+}
+echo "follow: open files limit: soft $nofile, hard $nofile_hard" \
 	"(not raised here)"
 
 # tail: a task status and the header, then the appends; the stream's last
