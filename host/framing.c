@@ -39,8 +39,7 @@ td_framing *td_framing_new(int fd, uint32_t max_record_size) {
   td_framing *fr = g_new0(td_framing, 1);
   fr->fd = fd;
   fr->max_record_size = max_record_size;
-  fr->cap = fr->base = MIN_CAPACITY;
-  fr->buf = g_malloc(fr->cap);
+  fr->base = MIN_CAPACITY; /* the buffer itself comes with the first read */
   return fr;
 }
 
@@ -60,6 +59,12 @@ uint64_t td_framing_bytes_read(const td_framing *fr) {
 /* Makes room for `want` bytes from `start`, moving what is unconsumed to
  * the front, and growing (or shrinking back) the buffer as needed. */
 static void make_room(td_framing *fr, size_t want) {
+  if (!fr->buf) {
+    fr->cap = want > fr->base ? want : fr->base;
+    fr->buf = g_malloc(fr->cap);
+    fr->start = fr->end = 0;
+    return;
+  }
   size_t have = fr->end - fr->start;
   size_t cap = want > fr->base ? want : fr->base;
   if (cap != fr->cap && (cap > fr->cap || have <= fr->base)) {
@@ -78,7 +83,7 @@ static void make_room(td_framing *fr, size_t want) {
 /* Reads until `want` bytes are buffered from `start` or input ends.
  * Returns 0, or -1 on a read error (errno set). */
 static int fill(td_framing *fr, size_t want) {
-  if (fr->start + want > fr->cap)
+  if (!fr->buf || fr->start + want > fr->cap)
     make_room(fr, want);
   while (fr->end - fr->start < want) {
     ssize_t n = read(fr->fd, fr->buf + fr->end, fr->cap - fr->end);
@@ -115,8 +120,15 @@ td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
     if (fill(fr, 4) < 0)
       return read_failed(reason, reason_len);
     have = fr->end - fr->start;
-    if (have == 0)
+    if (have == 0) {
+      /* Drained: a follower may wait long for more, and a watch has
+       * thousands of followers: the buffer is given back until then. */
+      g_free(fr->buf);
+      fr->buf = NULL;
+      fr->cap = 0;
+      fr->start = fr->end = 0;
       return TD_FRAME_EOF;
+    }
     if (have < 4) {
       snprintf(reason, reason_len, "truncated record header (%zu of 4 bytes)",
                have);
