@@ -304,6 +304,23 @@ static int scan_literal(scanner *sc, const char *word) {
 
 static int scan_value(scanner *sc);
 
+/* After a member or an element: 1 if a ',' says another follows, 0 at the
+ * closing bracket, -1 (reported) otherwise. */
+static int scan_separator(scanner *sc, char close) {
+  skip_ws(sc);
+  if (sc->s < sc->end && *sc->s == ',') {
+    sc->s++;
+    skip_ws(sc);
+    return 1;
+  }
+  if (sc->s < sc->end && *sc->s == close) {
+    sc->s++;
+    return 0;
+  }
+  return scan_fail(sc, close == '}' ? "expected ',' or '}'"
+                                    : "expected ',' or ']'");
+}
+
 static int scan_object(scanner *sc) {
   td_ckpt_parser *p = sc->p;
   const gsize base = p->path->len;
@@ -337,17 +354,9 @@ static int scan_object(scanner *sc) {
     if (scan_value(sc))
       return -1;
     g_string_truncate(p->path, base);
-    skip_ws(sc);
-    if (sc->s < sc->end && *sc->s == ',') {
-      sc->s++;
-      skip_ws(sc);
-      continue;
-    }
-    if (sc->s < sc->end && *sc->s == '}') {
-      sc->s++;
-      return 0;
-    }
-    return scan_fail(sc, "expected ',' or '}'");
+    int next = scan_separator(sc, '}');
+    if (next <= 0)
+      return next;
   }
 }
 
@@ -365,17 +374,9 @@ static int scan_array(scanner *sc) {
     if (scan_value(sc))
       return -1;
     g_string_truncate(p->path, base);
-    skip_ws(sc);
-    if (sc->s < sc->end && *sc->s == ',') {
-      sc->s++;
-      skip_ws(sc);
-      continue;
-    }
-    if (sc->s < sc->end && *sc->s == ']') {
-      sc->s++;
-      return 0;
-    }
-    return scan_fail(sc, "expected ',' or ']'");
+    int next = scan_separator(sc, ']');
+    if (next <= 0)
+      return next;
   }
 }
 

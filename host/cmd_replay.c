@@ -30,16 +30,6 @@ static const char REPLAY_USAGE[] =
     "  --tolerate-torn-tail  a torn last record is a warning, not an error\n"
     "  -h, --help            show this help and exit\n";
 
-/* Between two records: stop on SIGINT/SIGTERM, reopen on SIGHUP. */
-static bool between_records(void *user) {
-  td_dispatcher *d = user;
-  if (td_signals_stop_requested())
-    return false;
-  if (td_signals_take_hangup())
-    td_dispatch_reopen(d);
-  return true;
-}
-
 static int max_code(int a, int b) { return a > b ? a : b; }
 
 /* Replays one file; returns its exit code. */
@@ -53,7 +43,7 @@ static int replay_file(const char *path, const td_config *cfg, td_dispatcher *d,
   if (!td_session_open(s)) {
     rc = TD_EXIT_SOFTWARE;
   } else {
-    switch (td_session_pump(s, between_records, d)) {
+    switch (td_session_pump(s, td_follow_between_records, d)) {
     case TD_PUMP_END:
       break;
     case TD_PUMP_TORN:
