@@ -5,3 +5,6 @@ dist_man_MANS += docs/thermos-dispatch.1 docs/thermos-dispatch.ini.5 \
 # tests/test-sdk-install.sh.
 EXTRA_DIST += docs/plugin-guide.md docs/examples/count_failures.c \
 	docs/examples/Makefile
+# A systemd unit and a logrotate snippet for the logger's file.
+EXTRA_DIST += docs/examples/thermos-dispatch.service \
+	docs/examples/logrotate-thermos-dispatch

@@ -6,6 +6,7 @@ td_plugin_ldflags = -module -avoid-version -shared -no-undefined \
 	-export-symbols-regex '^thermos_handler_v1_entry$$' $(AM_LDFLAGS)
 
 include plugins/logger/local.mk
+include plugins/metrics/local.mk
 
 # libtool's .la files are of no use to a dlopen-only host: plugindir holds
 # the modules themselves.  Without the .la, libtool's uninstall no longer

@@ -1,0 +1,206 @@
+/*
+ * GET /metrics, served by libmicrohttpd's internal polling thread.
+ *
+ * The dispatch thread must never wait on a scrape (a slow or stuck client
+ * would stall every plugin), and the HTTP thread must never see registry
+ * data being updated.  So the dispatch thread renders the whole exposition
+ * into an immutable GBytes and swaps the published reference under a mutex
+ * held for the swap only; a scrape takes a reference under the same mutex
+ * and copies the text into its response outside of it.
+ */
+#ifdef HAVE_CONFIG_H
+#include "build_config.h"
+#endif
+
+#include "metrics_http.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netdb.h>
+#include <netinet/in.h>
+
+#include <microhttpd.h>
+
+#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+struct mx_http {
+  const thermos_host_v1 *host;
+  struct MHD_Daemon *daemon;
+  GMutex lock;  /* guards text and start_error */
+  GBytes *text; /* the published exposition */
+  int starting; /* MHD_start_daemon is running: keep its messages */
+  char start_error[256];
+};
+
+int mx_listen_parse(const char *value, struct sockaddr_storage *addr,
+                    socklen_t *addr_len, char **err) {
+  const char *colon = strrchr(value, ':');
+  if (!colon) {
+    *err = g_strdup_printf("'%s': expected HOST:PORT (e.g. 127.0.0.1:9568)",
+                           value);
+    return -1;
+  }
+  char *host = g_strndup(value, (gsize)(colon - value));
+  const char *port = colon + 1;
+  size_t hl = strlen(host);
+  /* [::1]:9568: the brackets keep the address's own colons apart. */
+  if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+    memmove(host, host + 1, hl - 2);
+    host[hl - 2] = '\0';
+  } else if (strchr(host, ':')) {
+    *err = g_strdup_printf("'%s': write an IPv6 address in brackets, "
+                           "[ADDRESS]:PORT",
+                           value);
+    g_free(host);
+    return -1;
+  }
+  char *end;
+  long p = strtol(port, &end, 10);
+  int rc = -1;
+  if (*host == '\0') {
+    *err = g_strdup_printf("'%s': the host is missing (127.0.0.1 for "
+                           "loopback, 0.0.0.0 for every interface)",
+                           value);
+  } else if (*port == '\0' || *end != '\0' || p < 1 || p > 65535) {
+    *err = g_strdup_printf("'%s': the port must be a number from 1 to 65535",
+                           value);
+  } else {
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    int gai = getaddrinfo(host, port, &hints, &res);
+    if (gai != 0 || !res) {
+      *err = g_strdup_printf("'%s': cannot resolve %s: %s", value, host,
+                             gai_strerror(gai));
+    } else {
+      memset(addr, 0, sizeof *addr);
+      memcpy(addr, res->ai_addr, res->ai_addrlen);
+      *addr_len = res->ai_addrlen;
+      rc = 0;
+    }
+    if (res)
+      freeaddrinfo(res);
+  }
+  g_free(host);
+  return rc;
+}
+
+/* libmicrohttpd's messages: kept while starting (they say why the start
+ * failed), logged through the host afterwards.  host->log is the one host
+ * function this thread may call. */
+static void mhd_log(void *cls, const char *fmt, va_list ap) {
+  mx_http *h = cls;
+  char msg[256];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  g_strchomp(msg);
+  g_mutex_lock(&h->lock);
+  int starting = h->starting;
+  if (starting)
+    g_strlcpy(h->start_error, msg, sizeof h->start_error);
+  g_mutex_unlock(&h->lock);
+  if (!starting)
+    h->host->log(h->host->host, THERMOS_LOG_WARNING, msg);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
+                             const char *body, size_t len) {
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+  if (!r)
+    return MHD_NO;
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                          status == MHD_HTTP_OK ? CONTENT_TYPE
+                                                : "text/plain; charset=utf-8");
+  if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+  enum MHD_Result ret = MHD_queue_response(c, status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result serve(void *cls, struct MHD_Connection *c,
+                             const char *url, const char *method,
+                             const char *version, const char *upload_data,
+                             size_t *upload_data_size, void **con_cls) {
+  (void)version;
+  (void)upload_data;
+  (void)con_cls;
+  mx_http *h = cls;
+  if (*upload_data_size) { /* a body nobody asked for: ignore it */
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  if (strcmp(url, "/metrics") != 0) {
+    static const char nf[] = "404 not found: the metrics are at /metrics\n";
+    return reply(c, MHD_HTTP_NOT_FOUND, nf, sizeof nf - 1);
+  }
+  /* HEAD is GET without the body, which libmicrohttpd leaves out. */
+  if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+      strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+    static const char na[] = "405 method not allowed\n";
+    return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, na, sizeof na - 1);
+  }
+  g_mutex_lock(&h->lock);
+  GBytes *text = h->text ? g_bytes_ref(h->text) : NULL;
+  g_mutex_unlock(&h->lock);
+  gsize len = 0;
+  const char *data = text ? g_bytes_get_data(text, &len) : "";
+  enum MHD_Result ret = reply(c, MHD_HTTP_OK, data ? data : "", len);
+  if (text)
+    g_bytes_unref(text);
+  return ret;
+}
+
+mx_http *mx_http_start(const thermos_host_v1 *host,
+                       const struct sockaddr_storage *addr, char **err) {
+  mx_http *h = g_new0(mx_http, 1);
+  h->host = host;
+  g_mutex_init(&h->lock);
+  h->starting = 1;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+  if (addr->ss_family == AF_INET6)
+    flags |= MHD_USE_IPv6;
+  uint16_t port = addr->ss_family == AF_INET6
+                      ? ntohs(((const struct sockaddr_in6 *)addr)->sin6_port)
+                      : ntohs(((const struct sockaddr_in *)addr)->sin_port);
+  h->daemon = MHD_start_daemon(
+      flags, port, NULL, NULL, serve, h, MHD_OPTION_SOCK_ADDR,
+      (const struct sockaddr *)addr, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
+      /* Bounds on what scrapers can hold: Prometheus needs one or two. */
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)32, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned)30, MHD_OPTION_END);
+  g_mutex_lock(&h->lock);
+  h->starting = 0;
+  g_mutex_unlock(&h->lock);
+  if (!h->daemon) {
+    *err = g_strdup(h->start_error[0] ? h->start_error
+                                      : "cannot start the HTTP server");
+    g_mutex_clear(&h->lock);
+    g_free(h);
+    return NULL;
+  }
+  return h;
+}
+
+void mx_http_publish(mx_http *h, GBytes *text) {
+  g_mutex_lock(&h->lock);
+  GBytes *old = h->text;
+  h->text = text;
+  g_mutex_unlock(&h->lock);
+  if (old) /* freed outside the lock: a scrape may still hold it anyway */
+    g_bytes_unref(old);
+}
+
+void mx_http_stop(mx_http *h) {
+  if (!h)
+    return;
+  MHD_stop_daemon(h->daemon); /* joins the polling thread */
+  if (h->text)
+    g_bytes_unref(h->text);
+  g_mutex_clear(&h->lock);
+  g_free(h);
+}

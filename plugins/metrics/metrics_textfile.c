@@ -1,0 +1,94 @@
+/*
+ * The textfile output.  node_exporter reads the file at any moment, so it
+ * must never see a half-written exposition: the new text goes to a
+ * temporary file in the same directory (rename is atomic only within one
+ * file system), is fsynced (a crash after the rename must not leave an
+ * empty file in its place), then renamed over the old one.
+ */
+#ifdef HAVE_CONFIG_H
+#include "build_config.h"
+#endif
+
+#include "metrics_textfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+static int write_all(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR)
+        continue;
+      return errno;
+    }
+    if (w == 0)
+      return EIO; /* never for a regular file; do not spin */
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* Makes the rename itself durable.  Best effort: the file is in place and
+ * readers see it whatever this says. */
+static void sync_dir(const char *path) {
+  char *dir = g_path_get_dirname(path);
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    (void)fsync(fd);
+    close(fd);
+  }
+  g_free(dir);
+}
+
+static int fail(char **err, int e, const char *what, const char *path) {
+  *err = g_strdup_printf("%s %s: %s", what, path, g_strerror(e));
+  return e;
+}
+
+int mx_textfile_write(const char *path, const char *data, size_t len,
+                      char **err) {
+  /* The pid keeps two hosts writing one path from clobbering each other's
+   * temporary file. */
+  char *tmp = g_strdup_printf("%s.tmp.%ld", path, (long)getpid());
+  int e = 0;
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+  if (fd < 0) {
+    e = fail(err, errno, "cannot create", tmp);
+    g_free(tmp);
+    return e;
+  }
+  if ((e = write_all(fd, data, len)) != 0)
+    fail(err, e, "cannot write", tmp);
+  else if (fsync(fd) != 0)
+    e = fail(err, errno, "cannot fsync", tmp);
+  if (close(fd) != 0 && e == 0)
+    e = fail(err, errno, "cannot close", tmp);
+  if (e == 0 && rename(tmp, path) != 0)
+    e = fail(err, errno, "cannot rename to", path);
+  if (e != 0)
+    unlink(tmp);
+  else
+    sync_dir(path);
+  g_free(tmp);
+  return e;
+}
+
+int mx_textfile_check(const char *path, char **err) {
+  char *dir = g_path_get_dirname(path);
+  struct stat st;
+  int e = 0;
+  if (stat(dir, &st) != 0)
+    e = fail(err, errno, "textfile directory", dir);
+  else if (!S_ISDIR(st.st_mode))
+    e = fail(err, ENOTDIR, "textfile directory", dir);
+  g_free(dir);
+  return e;
+}
