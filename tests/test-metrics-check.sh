@@ -43,6 +43,16 @@ what=$holder_what
 check_rc 0
 check_stderr_empty
 
+# A bare port, or :PORT, is loopback (accepted; replay binds and serves it).
+for v in "$port" ":$port"; do
+	what="listen = $v"
+	td -c "$ini" -o "metrics.listen=$v" check
+	check_rc 0
+	td -c "$ini" -o "metrics.listen=$v" replay "$HELLO"
+	check_rc 0
+	check_stderr_empty
+done
+
 # --- configuration errors -------------------------------------------------------
 # bad_value KEY VALUE: `check` and `replay` fail with the error of KEY.
 bad_value() {
@@ -56,6 +66,7 @@ bad_value() {
 	check_stderr_prefix "$PFX: -o:1: [plugin:metrics] $1: "
 }
 bad_value listen 127.0.0.1
+bad_value listen abc
 bad_value listen 127.0.0.1:notaport
 bad_value listen 127.0.0.1:70000
 bad_value interval 0

@@ -75,7 +75,8 @@ static const thermos_option OPTIONS[] = {
     {"interval", THERMOS_OPT_DOUBLE, "15",
      "seconds between textfile writes (on tick; also written at exit)", NULL},
     {"listen", THERMOS_OPT_STRING, "",
-     "HOST:PORT to serve /metrics on (e.g. 127.0.0.1:9568); empty: no server",
+     "HOST:PORT to serve /metrics on (a bare PORT: 127.0.0.1, loopback); "
+     "empty: no server",
      NULL},
     {"per_task", THERMOS_OPT_BOOL, "no",
      "add a task_id label to every series (one set of series per task)", NULL},

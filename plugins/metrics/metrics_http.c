@@ -23,6 +23,7 @@
 #include <netinet/in.h>
 
 #include <microhttpd.h>
+#include <stdbool.h>
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -38,13 +39,21 @@ struct mx_http {
 int mx_listen_parse(const char *value, struct sockaddr_storage *addr,
                     socklen_t *addr_len, char **err) {
   const char *colon = strrchr(value, ':');
-  if (!colon) {
+  /* A bare port, or ":PORT", is on loopback: exposing metrics to the
+   * network is a choice to write out. */
+  bool bare = !colon && *value && strspn(value, "0123456789") == strlen(value);
+  if (!colon && !bare) {
     *err = g_strdup_printf("'%s': expected HOST:PORT (e.g. 127.0.0.1:9568)",
                            value);
     return -1;
   }
-  char *host = g_strndup(value, (gsize)(colon - value));
-  const char *port = colon + 1;
+  char *host =
+      bare ? g_strdup("127.0.0.1") : g_strndup(value, (gsize)(colon - value));
+  const char *port = bare ? value : colon + 1;
+  if (*host == '\0') {
+    g_free(host);
+    host = g_strdup("127.0.0.1");
+  }
   size_t hl = strlen(host);
   /* [::1]:9568: the brackets keep the address's own colons apart. */
   if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
@@ -60,11 +69,7 @@ int mx_listen_parse(const char *value, struct sockaddr_storage *addr,
   char *end;
   long p = strtol(port, &end, 10);
   int rc = -1;
-  if (*host == '\0') {
-    *err = g_strdup_printf("'%s': the host is missing (127.0.0.1 for "
-                           "loopback, 0.0.0.0 for every interface)",
-                           value);
-  } else if (*port == '\0' || *end != '\0' || p < 1 || p > 65535) {
+  if (*port == '\0' || *end != '\0' || p < 1 || p > 65535) {
     *err = g_strdup_printf("'%s': the port must be a number from 1 to 65535",
                            value);
   } else {
