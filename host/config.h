@@ -79,6 +79,10 @@ void td_config_free(td_config *cfg);
 void td_config_report(td_origin origin, const char *section, const char *key,
                       const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
+/** Applies one [host] key; reports a problem (returns 1) or returns 0. */
+int td_config_apply_host_key(td_config *cfg, const char *key, const char *value,
+                             td_origin origin);
+
 /** Parses a boolean (yes/no, true/false, on/off, 1/0). */
 bool td_parse_bool(const char *s, bool *out);
 /** Parses a whole decimal int64 / a finite double; false if malformed. */

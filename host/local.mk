@@ -18,8 +18,9 @@ host_libtdcore_la_SOURCES = \
 	host/state_summary.c host/state_summary.h \
 	host/ckpt_writer.c host/ckpt_writer.h \
 	host/thrift_buffer.c host/thrift_buffer.h \
-	host/ckpt_parse.c host/ckpt_parse.h \
-	host/config.c host/config.h \
+	host/ckpt_parse.c host/ckpt_parse.h host/ckpt_parse_private.h \
+	host/json_scan.c \
+	host/config.c host/config.h host/config_host.c \
 	host/loader.c host/loader.h \
 	host/instance.c host/instance.h \
 	host/plugin_set.c host/plugin_set.h \

@@ -1,0 +1,147 @@
+/*
+ * The [host] section's keys and the typed values every section shares
+ * (booleans, integers, numbers of seconds).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <thermos/handler.h>
+
+#include "config.h"
+#include "framing.h"
+
+bool td_parse_bool(const char *s, bool *out) {
+  static const char *const yes[] = {"yes", "true", "on", "1"};
+  static const char *const no[] = {"no", "false", "off", "0"};
+  for (size_t i = 0; i < G_N_ELEMENTS(yes); i++) {
+    if (g_ascii_strcasecmp(s, yes[i]) == 0) {
+      *out = true;
+      return true;
+    }
+    if (g_ascii_strcasecmp(s, no[i]) == 0) {
+      *out = false;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool td_parse_int(const char *s, int64_t *out) {
+  char *end;
+  if (!*s)
+    return false;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || *end)
+    return false;
+  *out = v;
+  return true;
+}
+
+bool td_parse_double(const char *s, double *out) {
+  char *end;
+  if (!*s)
+    return false;
+  errno = 0;
+  double v = g_ascii_strtod(s, &end);
+  if (errno || *end || !isfinite(v))
+    return false;
+  *out = v;
+  return true;
+}
+
+typedef enum host_key_kind {
+  HK_STRING,
+  HK_SIZE,
+  HK_LEVEL,
+  HK_SECONDS,
+  HK_BOOL
+} host_key_kind;
+
+static const struct {
+  const char *key;
+  host_key_kind kind;
+} HOST_KEYS[] = {
+    {"plugin_dir", HK_STRING},       {"max_record_size", HK_SIZE},
+    {"state_dir", HK_STRING},        {"log_level", HK_LEVEL},
+    {"linger", HK_SECONDS},          {"truncate", HK_BOOL},
+    {"rescan_interval", HK_SECONDS},
+};
+
+static const char *const LOG_LEVELS[] = {"error", "warning", "info", "debug"};
+
+int td_config_apply_host_key(td_config *cfg, const char *key, const char *v,
+                             td_origin origin) {
+  host_key_kind kind = HK_STRING;
+  bool known = false;
+  for (size_t i = 0; i < G_N_ELEMENTS(HOST_KEYS); i++)
+    if (strcmp(HOST_KEYS[i].key, key) == 0) {
+      kind = HOST_KEYS[i].kind;
+      known = true;
+    }
+  if (!known) {
+    td_config_report(origin, "host", key, "unknown key");
+    return 1;
+  }
+  int64_t n;
+  double d;
+  bool b;
+  switch (kind) {
+  case HK_STRING:
+    if (strcmp(key, "plugin_dir") == 0) {
+      if (!*v) {
+        td_config_report(origin, "host", key, "expected a directory");
+        return 1;
+      }
+      g_free(cfg->plugin_dir);
+      cfg->plugin_dir = g_strdup(v);
+    } else {
+      g_free(cfg->state_dir);
+      cfg->state_dir = *v ? g_strdup(v) : NULL;
+    }
+    return 0;
+  case HK_SIZE:
+    if (!td_parse_int(v, &n) || n < 1 || n > TD_MAX_RECORD_SIZE_LIMIT) {
+      td_config_report(origin, "host", key,
+                       "expected an integer from 1 to %u, not '%s'",
+                       TD_MAX_RECORD_SIZE_LIMIT, v);
+      return 1;
+    }
+    cfg->max_record_size = (uint32_t)n;
+    return 0;
+  case HK_LEVEL:
+    for (size_t i = 0; i < G_N_ELEMENTS(LOG_LEVELS); i++)
+      if (strcmp(v, LOG_LEVELS[i]) == 0) {
+        cfg->log_level = (int)i;
+        return 0;
+      }
+    td_config_report(origin, "host", key,
+                     "expected one of error|warning|info|debug, not '%s'", v);
+    return 1;
+  case HK_SECONDS:
+    if (!td_parse_double(v, &d) || d < 0 ||
+        (d == 0 && strcmp(key, "rescan_interval") == 0)) {
+      td_config_report(origin, "host", key,
+                       "expected a number of seconds, not '%s'", v);
+      return 1;
+    }
+    if (strcmp(key, "linger") == 0)
+      cfg->linger = d;
+    else
+      cfg->rescan_interval = d;
+    return 0;
+  case HK_BOOL:
+  default:
+    if (!td_parse_bool(v, &b)) {
+      td_config_report(origin, "host", key,
+                       "expected a boolean (yes/no, true/false, on/off, "
+                       "1/0), not '%s'",
+                       v);
+      return 1;
+    }
+    cfg->truncate = b;
+    return 0;
+  }
+}
