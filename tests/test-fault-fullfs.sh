@@ -1,0 +1,115 @@
+#!/bin/sh
+# The logger's output on a full and on a read-only filesystem (a small
+# tmpfs mounted for the test; mounting needs root: skipped, 77, when it is
+# not permitted, but a failure under CI=true, where the tests run as root).
+# A 2000-record stream (gen-stream) gives far more than 64 KiB of json lines:
+# - on_error = abort: exit 70; stderr is exactly the reason, `logger: write
+#   to PATH: No space left on device`, then `logger: CALLBACK failed at
+#   STREAM record N; aborting (on_error = abort)`; what was written fits
+#   in the filesystem;
+# - on_error = continue (the default), the stream replayed 5 times: exit 0;
+#   the reason once (a run of the same failure is logged once); warnings
+#   `warning: logger: CALLBACK failed at STREAM record N` rate-limited
+#   (at most one a second: no more than the run's seconds + 2, while
+#   thousands of callbacks failed);
+# - a read-only filesystem: logger init fails, exit 78, the host's line
+#   naming `output` and `Read-only file system` (as -o and as a file line).
+# The filesystem is always unmounted (trap).
+. "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
+
+: "${TD_TOOLS:=$top_builddir/tests/tools}"
+PLUGDIR=$top_builddir/plugins/logger/.libs
+if [ ! -f "$PLUGDIR/logger.so" ] || [ ! -x "$TD_TOOLS/gen-stream" ] || [ ! -x "$TD_TOOLS/follow-helper" ]; then
+	printf '%s: ERROR: logger, gen-stream or follow-helper not built\n' "$test_name"
+	exit 99
+fi
+
+mnt=$tmp/mnt
+mkdir "$mnt" || exit 99
+mounted=
+trap 'if [ -n "$mounted" ]; then umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null; fi; chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# mount_tmpfs OPTIONS: a fresh tmpfs on $mnt (the previous one unmounted).
+mount_tmpfs() {
+	if [ -n "$mounted" ]; then
+		umount "$mnt" || exit 99
+		mounted=
+	fi
+	if mount -t tmpfs -o "$1" tmpfs "$mnt" 2>"$tmp/mount.err"; then
+		mounted=1
+		return 0
+	fi
+	if [ "${CI:-}" = true ]; then
+		printf '%s: ERROR: cannot mount a tmpfs under CI=true:\n' "$test_name"
+		cat "$tmp/mount.err"
+		exit 99
+	fi
+	echo "SKIP: cannot mount a tmpfs here: $(cat "$tmp/mount.err")"
+	exit 77
+}
+
+INI=$tmp/logger.ini
+printf '[host]\nplugin_dir = %s\n\n[plugin:logger]\nformat = json\n' "$PLUGDIR" >"$INI"
+stream=$tmp/gen.ckpt
+"$TD_TOOLS/gen-stream" -n 2000 -p 25 -s 7 "$stream" || exit 99
+PFX=thermos-dispatch
+log=$mnt/events.jsonl
+reason="$PFX: logger: write to $log: No space left on device"
+
+# --- full: abort ---------------------------------------------------------------
+mount_tmpfs size=64k
+td -c "$INI" -o logger.output="$log" -o logger.on_error=abort replay "$stream"
+check_rc 70
+check_stdout_empty
+n=0
+while IFS= read -r line; do
+	n=$((n + 1))
+	case $n:$line in
+	"1:$reason") ;;
+	"2:$PFX: logger: on_"*" failed at $stream record "[0-9]*"; aborting (on_error = abort)") ;;
+	*) n=99 ;;
+	esac
+done <"$err"
+if [ "$n" = 2 ]; then
+	ok
+else
+	fail "stderr: want the reason (No space left on device), then the callback failed ... aborting"
+	show_file stderr "$err"
+fi
+size=$(file_size "$log")
+if [ "$size" -gt 0 ] && [ "$size" -le 65536 ]; then ok; else fail "log size $size: want 1..65536"; fi
+
+# --- full: continue ------------------------------------------------------------------
+mount_tmpfs size=64k
+"$TD_TOOLS/follow-helper" now >"$tmp/t0"
+td -c "$INI" -o logger.output="$log" replay "$stream" "$stream" "$stream" "$stream" "$stream"
+"$TD_TOOLS/follow-helper" now >"$tmp/t1"
+secs=$(( ($(cat "$tmp/t1") - $(cat "$tmp/t0")) / 1000 ))
+check_rc 0
+check_stdout_empty
+nreason=$(grep -c -F -x -e "$reason" "$err")
+nwarn=$(grep -c "^$PFX: warning: logger: on_[a-z_]* failed at $stream record [0-9]*" "$err")
+nall=$(wc -l <"$err" | tr -d ' ')
+if [ "$nreason" = 1 ] && [ "$nwarn" -ge 1 ] && [ "$nwarn" -le $((secs + 2)) ] && [ "$nall" = $((nwarn + 1)) ]; then
+	ok
+else
+	fail "stderr: want the reason once and 1..$((secs + 2)) warnings (a run of $secs s), nothing else; got $nreason, $nwarn, $nall lines"
+	show_file stderr "$err"
+fi
+
+# --- read-only --------------------------------------------------------------------------
+mount_tmpfs ro,size=64k
+td -c "$INI" -o logger.output="$log" replay "$stream"
+check_rc 78
+check_stdout_empty
+check_stderr "$PFX: -o:1: [plugin:logger] output: $log: Read-only file system"
+printf 'output = %s\n' "$log" >>"$INI"
+td -c "$INI" replay "$stream"
+check_rc 78
+check_stdout_empty
+check_stderr "$PFX: $INI:6: [plugin:logger] output: $log: Read-only file system"
+# `check` predicts the same (nothing created).
+td -c "$INI" check
+check_rc 78
+
+finish
