@@ -21,6 +21,7 @@
 #include <thermos/handler.h>
 
 #include "json_form.h"
+#include "plugin_options.h"
 #include "logger_output.h"
 
 #ifndef PACKAGE_VERSION
@@ -355,39 +356,10 @@ static int logger_reopen(void *ctx) {
 
 /* --- life cycle --------------------------------------------------------- */
 
-/* A declared key's value (the host supplies the default). */
-static const char *option(const thermos_host_v1 *host, const char *key,
-                          const char *fallback) {
-  const char *v = host->config_get(host->host, key);
-  return v ? v : fallback;
-}
-
-/* The host checked every value against its type; these only turn them into
- * flags, and report what a host that did not check would let through. */
-static bool parse_bool(const thermos_host_v1 *host, const char *key,
-                       bool *out) {
-  static const char *const yes[] = {"yes", "true", "on", "1"};
-  static const char *const no[] = {"no", "false", "off", "0"};
-  const char *v = option(host, key, "");
-  for (size_t i = 0; i < G_N_ELEMENTS(yes); i++) {
-    if (g_ascii_strcasecmp(v, yes[i]) == 0) {
-      *out = true;
-      return true;
-    }
-    if (g_ascii_strcasecmp(v, no[i]) == 0) {
-      *out = false;
-      return true;
-    }
-  }
-  host->config_error(host->host, key,
-                     "expected a boolean (yes/no, true/false, on/off, 1/0)");
-  return false;
-}
-
 /* Sets *second when the value is `second`, clears it when it is `first`. */
 static bool parse_choice(const thermos_host_v1 *host, const char *key,
                          const char *first, const char *second, bool *out) {
-  const char *v = option(host, key, first);
+  const char *v = tdp_option(host, key, first);
   if (strcmp(v, first) == 0 || strcmp(v, second) == 0) {
     *out = strcmp(v, second) == 0;
     return true;
@@ -405,9 +377,10 @@ static int logger_init(const thermos_host_v1 *host, void **ctx) {
   lg->source_json = g_string_new(NULL);
   /* Every problem is reported, not only the first. */
   bool ok = parse_choice(host, "format", "text", "json", &lg->json);
-  ok = parse_bool(host, "timestamps", &lg->timestamps) && ok;
+  ok = tdp_option_bool(host, "timestamps", "", &lg->timestamps) && ok;
   ok = parse_choice(host, "events", "all", "live", &lg->live_only) && ok;
-  if (!ok || lg_output_open(&lg->out, host, option(host, "output", "-")) != 0) {
+  if (!ok ||
+      lg_output_open(&lg->out, host, tdp_option(host, "output", "-")) != 0) {
     g_string_free(lg->source_json, TRUE);
     g_free(lg); /* the host calls no fini after a failed init */
     return -1;

@@ -6,5 +6,5 @@ plugins_metrics_metrics_la_SOURCES = plugins/metrics/metrics.c \
 	plugins/metrics/metrics_http.c plugins/metrics/metrics_http.h
 plugins_metrics_metrics_la_CFLAGS = $(td_plugin_cflags) $(MHD_CFLAGS)
 plugins_metrics_metrics_la_LDFLAGS = $(td_plugin_ldflags)
-plugins_metrics_metrics_la_LIBADD = $(MHD_LIBS) $(GLIB_LIBS) -lm
+plugins_metrics_metrics_la_LIBADD = plugins/common/libtdplugin.la $(MHD_LIBS) $(GLIB_LIBS) -lm
 dist_man_MANS += plugins/metrics/thermos-dispatch-metrics.5

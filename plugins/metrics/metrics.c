@@ -25,6 +25,8 @@
 #include <glib.h>
 #include <thermos/handler.h>
 
+#include "plugin_options.h"
+
 #include "metrics_http.h"
 #include "metrics_registry.h"
 #include "metrics_textfile.h"
@@ -336,36 +338,8 @@ static int metrics_tick(void *ctx, double now) {
 
 /* --- life cycle ---------------------------------------------------------- */
 
-static const char *option(const thermos_host_v1 *host, const char *key,
-                          const char *fallback) {
-  const char *v = host->config_get(host->host, key);
-  return v ? v : fallback;
-}
-
-/* The host checked every value against its type; these turn them into
- * values and report what a host that did not check would let through. */
-static bool parse_bool(const thermos_host_v1 *host, const char *key,
-                       bool *out) {
-  static const char *const yes[] = {"yes", "true", "on", "1"};
-  static const char *const no[] = {"no", "false", "off", "0"};
-  const char *v = option(host, key, "no");
-  for (size_t i = 0; i < G_N_ELEMENTS(yes); i++) {
-    if (g_ascii_strcasecmp(v, yes[i]) == 0) {
-      *out = true;
-      return true;
-    }
-    if (g_ascii_strcasecmp(v, no[i]) == 0) {
-      *out = false;
-      return true;
-    }
-  }
-  host->config_error(host->host, key,
-                     "expected a boolean (yes/no, true/false, on/off, 1/0)");
-  return false;
-}
-
 static bool parse_interval(const thermos_host_v1 *host, double *out) {
-  const char *v = option(host, "interval", "15");
+  const char *v = tdp_option(host, "interval", "15");
   char *end;
   double d = g_ascii_strtod(v, &end);
   if (*v == '\0' || *end != '\0' || !isfinite(d) || d <= 0) {
@@ -396,19 +370,19 @@ static int metrics_init(const thermos_host_v1 *host, void **ctx) {
   char *err = NULL;
 
   /* Every problem is reported, not only the first. */
-  bool ok = parse_bool(host, "per_task", &m->per_task);
+  bool ok = tdp_option_bool(host, "per_task", "no", &m->per_task);
   ok = parse_interval(host, &m->interval) && ok;
 
   size_t n_buckets = 0;
-  double *buckets = mx_parse_buckets(option(host, "buckets", DEFAULT_BUCKETS),
-                                     &n_buckets, &err);
+  double *buckets = mx_parse_buckets(
+      tdp_option(host, "buckets", DEFAULT_BUCKETS), &n_buckets, &err);
   if (!buckets) {
     host->config_error(host->host, "buckets", err);
     g_clear_pointer(&err, g_free);
     ok = false;
   }
 
-  const char *textfile = option(host, "textfile", "");
+  const char *textfile = tdp_option(host, "textfile", "");
   if (*textfile) {
     m->textfile = g_strdup(textfile);
     /* Only check mode looks ahead: a directory created between start and
@@ -420,7 +394,7 @@ static int metrics_init(const thermos_host_v1 *host, void **ctx) {
     }
   }
 
-  const char *listen = option(host, "listen", "");
+  const char *listen = tdp_option(host, "listen", "");
   struct sockaddr_storage addr;
   socklen_t addr_len = 0;
   bool have_listen = false;

@@ -1,0 +1,22 @@
+/* Reading a bundled plugin's declared options through the host table:
+ * shared by the bundled plugins (a small internal library, linked into
+ * each, never copied). */
+#ifndef TD_PLUGIN_OPTIONS_H
+#define TD_PLUGIN_OPTIONS_H
+
+#include <stdbool.h>
+
+#include <thermos/handler.h>
+
+/** A declared key's value (the host supplies the default), or `fallback`
+ * when the host has none. */
+const char *tdp_option(const thermos_host_v1 *host, const char *key,
+                       const char *fallback);
+
+/** A THERMOS_OPT_BOOL key.  The host checked the value against its type;
+ * this turns it into a flag, and reports (config_error, false) what a host
+ * that did not check would let through. */
+bool tdp_option_bool(const thermos_host_v1 *host, const char *key,
+                     const char *fallback, bool *out);
+
+#endif
