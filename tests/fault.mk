@@ -9,12 +9,14 @@
 # The two test plugins are built like those of tests/plugins.mk (which
 # defines check_LTLIBRARIES and the flags).
 check_LTLIBRARIES += tests/plugins/abort_plugin.la
-tests_plugins_abort_plugin_la_SOURCES = tests/plugins/abort_plugin.c
+tests_plugins_abort_plugin_la_SOURCES = tests/plugins/abort_plugin.c \
+	tests/plugins/each_record.h
 tests_plugins_abort_plugin_la_CFLAGS = $(td_test_plugin_cflags)
 tests_plugins_abort_plugin_la_LDFLAGS = $(td_test_plugin_ldflags)
 
 check_LTLIBRARIES += tests/plugins/sleep_plugin.la
-tests_plugins_sleep_plugin_la_SOURCES = tests/plugins/sleep_plugin.c
+tests_plugins_sleep_plugin_la_SOURCES = tests/plugins/sleep_plugin.c \
+	tests/plugins/each_record.h
 tests_plugins_sleep_plugin_la_CFLAGS = $(td_test_plugin_cflags)
 tests_plugins_sleep_plugin_la_LDFLAGS = $(td_test_plugin_ldflags)
 

@@ -16,6 +16,8 @@
 
 #include <thermos/handler.h>
 
+#include "each_record.h"
+
 static const thermos_option OPTIONS[] = {
     {"at_record", THERMOS_OPT_INT, NULL,
      "the record (0-based) whose first callback calls abort()", NULL},
@@ -55,8 +57,8 @@ static int check(void *ctx, const thermos_event *ev) {
     int fd = open(a->out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd >= 0) {
       char buf[64];
-      int n = snprintf(buf, sizeof buf, "abort record=%" PRIu64 "\n",
-                       ev->record);
+      int n =
+          snprintf(buf, sizeof buf, "abort record=%" PRIu64 "\n", ev->record);
       if (write(fd, buf, (size_t)n) < 0)
         (void)0;
       close(fd);
@@ -65,25 +67,7 @@ static int check(void *ctx, const thermos_event *ev) {
   abort();
 }
 
-static int ab_initialization(void *ctx, const thermos_event *ev,
-                             const thermos_runner_header *header) {
-  (void)header;
-  return check(ctx, ev);
-}
-
-static int ab_process(void *ctx, const thermos_event *ev, int32_t state,
-                      const thermos_process_status *u) {
-  (void)state;
-  (void)u;
-  return check(ctx, ev);
-}
-
-static int ab_task(void *ctx, const thermos_event *ev, int32_t state,
-                   const thermos_task_status *u) {
-  (void)state;
-  (void)u;
-  return check(ctx, ev);
-}
+TD_EACH_RECORD_CALLBACKS(ab, check)
 
 static const thermos_handler_v1 TABLE = {
     .abi_major = THERMOS_HANDLER_ABI_MAJOR,

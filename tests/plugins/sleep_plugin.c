@@ -22,6 +22,8 @@
 
 #include <thermos/handler.h>
 
+#include "each_record.h"
+
 static const thermos_option OPTIONS[] = {
     {"at_record", THERMOS_OPT_INT, NULL,
      "the record (0-based) whose first callback sleeps", NULL},
@@ -40,7 +42,8 @@ static void put(sl *s, const char *what, uint64_t record) {
   if (s->fd < 0)
     return;
   char buf[128];
-  int n = snprintf(buf, sizeof buf, "sleep %s record=%" PRIu64 "\n", what, record);
+  int n =
+      snprintf(buf, sizeof buf, "sleep %s record=%" PRIu64 "\n", what, record);
   if (n > 0 && write(s->fd, buf, (size_t)n) < 0)
     (void)0;
 }
@@ -94,25 +97,7 @@ static int check(void *ctx, const thermos_event *ev) {
   return 0;
 }
 
-static int sl_initialization(void *ctx, const thermos_event *ev,
-                             const thermos_runner_header *header) {
-  (void)header;
-  return check(ctx, ev);
-}
-
-static int sl_process(void *ctx, const thermos_event *ev, int32_t state,
-                      const thermos_process_status *u) {
-  (void)state;
-  (void)u;
-  return check(ctx, ev);
-}
-
-static int sl_task(void *ctx, const thermos_event *ev, int32_t state,
-                   const thermos_task_status *u) {
-  (void)state;
-  (void)u;
-  return check(ctx, ev);
-}
+TD_EACH_RECORD_CALLBACKS(sl, check)
 
 static const thermos_handler_v1 TABLE = {
     .abi_major = THERMOS_HANDLER_ABI_MAJOR,
