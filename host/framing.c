@@ -3,9 +3,10 @@
  *
  * The file is read with read(2) into one buffer that holds at least the
  * record in hand: mapping the file would count every page read against the
- * memory target, and pipes cannot be mapped.  The buffer grows only as far
- * as the largest record (the length is checked against the limit first) and
- * falls back to its base size after a large record.
+ * memory target, and pipes cannot be mapped.  The buffer grows with the
+ * bytes that arrive, never past the largest record (whose length is checked
+ * against the limit first), and falls back to its base size after a large
+ * record.
  */
 #include "framing.h"
 
@@ -33,6 +34,7 @@ struct td_framing {
   size_t end;        /* one past the last byte read */
   uint64_t position; /* file offset of buf[start] */
   uint64_t index;    /* index of the next record */
+  size_t last_size;  /* bytes of the last record returned, prefix included */
 };
 
 td_framing *td_framing_new(int fd, uint32_t max_record_size) {
@@ -56,36 +58,40 @@ uint64_t td_framing_bytes_read(const td_framing *fr) {
   return fr->position + (fr->end - fr->start);
 }
 
-/* Makes room for `want` bytes from `start`, moving what is unconsumed to
- * the front, and growing (or shrinking back) the buffer as needed. */
-static void make_room(td_framing *fr, size_t want) {
-  if (!fr->buf) {
-    fr->cap = want > fr->base ? want : fr->base;
-    fr->buf = g_malloc(fr->cap);
-    fr->start = fr->end = 0;
-    return;
-  }
+/* Moves what is unconsumed to the front of a buffer of `cap` bytes
+ * (at least what is unconsumed), allocating it on first use. */
+static void resize(td_framing *fr, size_t cap) {
   size_t have = fr->end - fr->start;
-  size_t cap = want > fr->base ? want : fr->base;
-  if (cap != fr->cap && (cap > fr->cap || have <= fr->base)) {
-    uint8_t *nbuf = g_malloc(cap);
-    memcpy(nbuf, fr->buf + fr->start, have);
-    g_free(fr->buf);
-    fr->buf = nbuf;
-    fr->cap = cap;
-  } else if (fr->start > 0) {
+  if (fr->start > 0)
     memmove(fr->buf, fr->buf + fr->start, have);
+  if (cap != fr->cap) {
+    fr->buf = g_realloc(fr->buf, cap);
+    fr->cap = cap;
   }
   fr->start = 0;
   fr->end = have;
 }
 
 /* Reads until `want` bytes are buffered from `start` or input ends.
- * Returns 0, or -1 on a read error (errno set). */
+ * Returns 0, or -1 on a read error (errno set).
+ *
+ * The buffer grows only as bytes arrive, doubling each time a read fills
+ * it, up to `want`: a record's declared length (up to the limit) is not
+ * trusted with memory, so a short file that declares 64 MiB costs the
+ * base buffer only.  When it has to move bytes anyway, a buffer grown for
+ * a large record goes back to the base size, unless the record before was
+ * large too: a run of large records then costs one allocation (page faults
+ * cost more than the copy). */
 static int fill(td_framing *fr, size_t want) {
-  if (!fr->buf || fr->start + want > fr->cap)
-    make_room(fr, want);
   while (fr->end - fr->start < want) {
+    if (!fr->buf || fr->end == fr->cap) {
+      size_t cap = fr->cap;
+      if (want > cap)
+        cap = want < 2 * cap ? want : 2 * cap;
+      else if (fr->last_size <= fr->base)
+        cap = want;
+      resize(fr, cap > fr->base ? cap : fr->base);
+    }
     ssize_t n = read(fr->fd, fr->buf + fr->end, fr->cap - fr->end);
     if (n < 0)
       return -1; /* EINTR included: the caller may have to stop */
@@ -159,6 +165,7 @@ td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
   rec->body = fr->buf + fr->start + 4;
   rec->len = n;
   fr->start += 4 + (size_t)n;
+  fr->last_size = 4 + (size_t)n;
   fr->position += 4 + (uint64_t)n;
   fr->index++;
   return TD_FRAME_OK;

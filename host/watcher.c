@@ -53,6 +53,7 @@ struct task {
   td_follower *follower;
   bool created_later;
   bool finished; /* tasks/finished/<id> exists */
+  bool unusable_said; /* the runner's stat failed, and was warned of */
   bool done;     /* followed to its end; kept so it is not followed again */
 };
 
@@ -142,8 +143,19 @@ static void on_end(td_follower *f, td_follow_end why, void *user) {
 }
 
 static void start_follower(td_watcher *w, task *t) {
-  if (t->follower || t->done || !g_file_test(t->runner, G_FILE_TEST_EXISTS))
+  if (t->follower || t->done)
     return;
+  struct stat sb;
+  if (stat(t->runner, &sb) != 0) {
+    /* Not there yet is the normal case; anything else (a symlink loop, a
+     * directory without search permission) will not mend by itself and is
+     * said once, as a warning: the other tasks go on. */
+    if (errno != ENOENT && !t->unusable_said) {
+      td_warning("%s: %s; not followed", t->runner, g_strerror(errno));
+      t->unusable_said = true;
+    }
+    return;
+  }
   t->follower = td_follower_start(&w->inner, t->runner, t->created_later);
   if (t->follower && t->finished)
     td_follower_set_finished(t->follower);

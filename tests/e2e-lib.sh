@@ -51,6 +51,45 @@ rc=0
 # What the current check is about (printed with every failure).
 what=
 
+# With TD_VALGRIND set (`make check-valgrind`), every run of the binary,
+# by the test or by a helper it starts, goes through valgrind: $TD and
+# $THERMOS_DISPATCH name a wrapper that execs it (same PID, so signals and
+# $! still reach the host).  Each run logs to a file of its own, and
+# `finish` fails the test on any report, whatever the exit status was.
+vg_dir=
+if [ -n "${TD_VALGRIND:-}" ]; then
+	vg=${VALGRIND:-valgrind}
+	if ! "$vg" --version >/dev/null 2>&1; then
+		printf '%s: ERROR: TD_VALGRIND is set but valgrind is not usable: %s\n' "$test_name" "$vg"
+		exit 99
+	fi
+	vg_dir=$tmp/valgrind
+	mkdir "$vg_dir" || exit 99
+	vg_supp=
+	for f in "$top_srcdir/tests/valgrind.supp" /usr/share/glib-2.0/valgrind/glib.supp; do
+		[ -f "$f" ] && vg_supp="$vg_supp --suppressions=$f"
+	done
+	cat >"$vg_dir/thermos-dispatch" <<EOF
+#!/bin/sh
+exec $vg -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible --num-callers=30 $vg_supp --log-file=$vg_dir/%p.log "$TD" "\$@"
+EOF
+	chmod 755 "$vg_dir" "$vg_dir/thermos-dispatch"
+	TD=$vg_dir/thermos-dispatch
+	THERMOS_DISPATCH=$TD
+	export THERMOS_DISPATCH
+fi
+
+# vg_check: one failed check per valgrind log with a report in it.
+vg_check() {
+	[ -n "$vg_dir" ] || return 0
+	for vl in "$vg_dir"/*.log; do
+		[ -s "$vl" ] || continue
+		failures=$((failures + 1))
+		printf 'FAIL: valgrind reported errors (%s):\n' "$(basename "$vl")"
+		sed 's/^/  | /' "$vl"
+	done
+}
+
 # Every output goes to a file of its own, kept to the end: JSON checks are
 # deferred and run in one jq process at `finish` (starting jq for each
 # check would make the tests slow).
@@ -509,6 +548,7 @@ tstruct() {
 
 finish() {
 	run_deferred
+	vg_check
 	if [ "$failures" -gt 0 ]; then
 		printf '%s: %d of %d checks FAILED\n' "$test_name" "$failures" "$((checks + failures))"
 		exit 1

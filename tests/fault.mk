@@ -25,7 +25,8 @@ fault_tests = \
 	tests/test-fault-abort.sh \
 	tests/test-fault-sleep.sh \
 	tests/test-fault-inputs.sh \
-	tests/test-fault-memory.sh
+	tests/test-fault-memory.sh \
+	tests/test-fault-large.sh
 TESTS += $(fault_tests)
 EXTRA_DIST += $(fault_tests)
 

@@ -8,6 +8,10 @@
 # - a record of exactly max_record_size (64 MiB) made of nested structs
 #   (0c 0001 repeated): `undecodable record: nesting deeper than 64`, exit
 #   65, under 128 MiB (the record's bytes and little more);
+# - a 13-byte file whose one record declares 64 MiB: `truncated record body
+#   (9 of 67108864 bytes)`, an error (exit 65) in replay and a warning
+#   (exit 0) in dump and state, under 32 MiB (the buffer grows with the
+#   bytes that arrive, not with the declared length);
 # - a header whose ports map has 1,000,000 entries (distinct names; and
 #   another with 1,000,000 entries over 1,000 names, the last one winning):
 #   valid, replay exits 0, `state --json` gives 1000000 (1000) ports, under
@@ -55,6 +59,18 @@ for cmd in replay dump "state --json"; do
 	td_lim 131072 -c "$INI" $cmd "$huge"
 	check_rc 65
 	check_stderr "thermos-dispatch: $huge: record 0 at byte 0: record size 4294967295 exceeds limit $LIMIT"
+done
+
+# --- a short file declaring 64 MiB -----------------------------------------------
+declared=$tmp/declared.ckpt
+printf '\004\000\000\000\014\000\001\000\000\000\000\000\000' >"$declared"
+td_lim 32768 -c "$INI" replay "$declared"
+check_rc 65
+check_stderr "thermos-dispatch: $declared: record 0 at byte 0: truncated record body (9 of $LIMIT bytes)"
+for cmd in dump "state --json"; do
+	td_lim 32768 -c "$INI" $cmd "$declared"
+	check_rc 0
+	check_stderr "thermos-dispatch: warning: $declared: record 0 at byte 0: truncated record body (9 of $LIMIT bytes)"
 done
 
 # --- 64 MiB of nested structs ----------------------------------------------------

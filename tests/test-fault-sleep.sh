@@ -1,7 +1,7 @@
 #!/bin/sh
 # A plugin that sleeps in a callback (tests/plugins/sleep_plugin.c), before
-# the recorder in configuration order.  The sleep is 2 s here (the plugin's
-# default is 5 s; 2 s keeps the suite fast and shows the same thing).
+# the recorder in configuration order.  The sleep is 5 s (the plugin's
+# default).
 # - tail --forever, K0 records present at start, the sleep at record S (a
 #   live one), a writer appending the rest meanwhile (done during the
 #   sleep): the later records are delivered late (after the sleep) but all,
@@ -17,7 +17,7 @@ TMPDIR=/tmp
 . "$top_srcdir/tests/plugins/plugin-lib.sh"
 . "$top_srcdir/tests/follow-lib.sh"
 
-SECS=2
+SECS=5
 K0=30
 S=45
 stream=$tmp/gen.ckpt

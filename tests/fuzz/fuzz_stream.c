@@ -15,13 +15,11 @@
 #include "fuzz.h"
 #include "runner_state.h"
 
-/* The record size limit (`max_record_size`) of the runs.  The framing
- * allocates a record's declared length up front: with the format's own
- * 64 MiB every mutated length prefix costs a 64 MiB allocation (a few runs a
- * second), and even 1 MiB halves the speed.  Inputs stay far below 64 KiB,
- * which keeps both paths (a record buffered whole, a length over the
- * limit). */
-#define FUZZ_MAX_RECORD_SIZE (64u << 10)
+/* The record size limit (`max_record_size`) of the runs: the format's own
+ * 64 MiB, the default.  The framing's buffer grows with the bytes that
+ * arrive, so a mutated length prefix costs no more than the input's size;
+ * a prefix over 64 MiB (first byte above 4) reaches the limit's path. */
+#define FUZZ_MAX_RECORD_SIZE TD_MAX_RECORD_SIZE_LIMIT
 
 /* One memfd for the whole run (creating one per input costs more than the
  * target), refilled with each input: the descriptor, positioned at the
