@@ -52,9 +52,9 @@ struct task {
   int wd; /* -1: polled */
   td_follower *follower;
   bool created_later;
-  bool finished; /* tasks/finished/<id> exists */
+  bool finished;      /* tasks/finished/<id> exists */
   bool unusable_said; /* the runner's stat failed, and was warned of */
-  bool done;     /* followed to its end; kept so it is not followed again */
+  bool done; /* followed to its end; kept so it is not followed again */
 };
 
 struct td_watcher {
