@@ -117,6 +117,9 @@ bool td_follow_loop_signalled(const td_follow_loop *l) { return l->signalled; }
 int td_follow_host_start(td_follow_host *h, int mode) {
   int rc;
   memset(h, 0, sizeof *h);
+  /* From the start, so that a SIGTERM while the plugins initialise is held
+   * until the loop runs, and the plugins' fini is still called. */
+  td_signals_install();
   h->cfg = td_config_load(td_global_args(), false, &rc);
   if (!h->cfg)
     return rc;

@@ -123,13 +123,21 @@ bg_wait() {
 
 # host_start NAME ARG...: starts `thermos-dispatch -c $ini -o
 # rec.out=$tmp/NAME.rec ARG...` in the background as NAME (the recorder
-# instance is `rec`, its file $tmp/NAME.rec).
+# instance is `rec`, its file $tmp/NAME.rec), and returns once the host is
+# ready, that is once the recorder's init line is written (the host
+# handles signals from before the plugins' init), or once the host has
+# ended, or after 10 s: a signal sent next reaches a host that handles it,
+# however slowly it starts (valgrind).
+fl_ready() {
+	bg_done "$1" || grep -q '^rec init ' "$tmp/$1.rec"
+}
 host_start() {
 	hs_name=$1
 	shift
 	: >"$tmp/$hs_name.rec"
 	what="thermos-dispatch $* [$hs_name]"
 	bg_start "$hs_name" "$TD" -c "$ini" -o "rec.out=$tmp/$hs_name.rec" "$@"
+	wait_until 10 fl_ready "$hs_name" || :
 }
 
 # host_stop NAME [SIGNAL]: sends SIGNAL (default TERM) and waits (10 s) for

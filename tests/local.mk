@@ -5,7 +5,27 @@ SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
 	THERMOS_DISPATCH='$(abs_top_builddir)/thermos-dispatch'; JQ='$(JQ)'; \
-	export top_srcdir top_builddir THERMOS_DISPATCH JQ;
+	export top_srcdir top_builddir THERMOS_DISPATCH JQ; \
+	TD_VALGRIND='$(TD_VALGRIND)'; VALGRIND='$(VALGRIND)'; \
+	TD_TIME_SCALE='$(TD_TIME_SCALE)'; \
+	export TD_VALGRIND VALGRIND TD_TIME_SCALE;
+
+# `make check-valgrind`: the end-to-end tests (every shell driver) again,
+# with every run of the binary under valgrind's memcheck, leak check full
+# (tests/e2e-lib.sh): an error or a leak fails the test.  Timeouts are
+# scaled by TD_TIME_SCALE for the slower runs.  Not for a sanitizer build.
+TD_VALGRIND =
+TD_TIME_SCALE = 1
+valgrind_tests = $(filter %.sh,$(TESTS))
+check-valgrind:
+	@if test -z "$(VALGRIND)"; then \
+	  echo "check-valgrind: valgrind was not found by configure (Debian package valgrind)"; \
+	  exit 1; \
+	fi
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(valgrind_tests)' \
+	  TD_VALGRIND=1 TD_TIME_SCALE=6
+.PHONY: check-valgrind
+EXTRA_DIST += tests/valgrind.supp
 
 td_unit_cflags = $(AM_CFLAGS) $(GLIB_CFLAGS) $(THRIFT_CFLAGS) $(CMOCKA_CFLAGS)
 td_unit_ldadd = host/libtdcore.la $(CMOCKA_LIBS)

@@ -93,7 +93,7 @@ cursor_is() {
 # --- tail --forever, the first run --------------------------------------------
 mkdir "$tmp/state"
 host_start t1 -o "host.state_dir=$tmp/state" tail --forever "$BIG"
-if wait_rec "$tmp/t1.rec" "$(exp_count c70 "$NBIG")" $((60 * TD_TIME_SCALE)); then ok; else
+if wait_rec "$tmp/t1.rec" "$(exp_count c70 "$NBIG")" 60; then ok; else
 	fail "$NBIG records not dispatched within 60 s"
 fi
 host_stop t1 TERM
@@ -105,7 +105,7 @@ cursor_is "the cursor after the first run" "$END70" "$NBIG"
 # --- record 70 appended; tail again, the cursor past 4 GiB -----------------------
 tail -c +$((rec70_off + 1)) "$compact" >>"$BIG" || exit 99
 END71=$(file_size "$BIG")
-run_fg t2 $((60 * TD_TIME_SCALE)) -c "$ini" -o "rec.out=$tmp/t2.rec" \
+run_fg t2 60 -c "$ini" -o "rec.out=$tmp/t2.rec" \
 	-o "host.state_dir=$tmp/state" tail --linger 0 "$BIG"
 check_rc 0
 check_stdout_empty

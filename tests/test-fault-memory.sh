@@ -17,7 +17,8 @@
 #   valid, replay exits 0, `state --json` gives 1000000 (1000) ports, under
 #   256 MiB.
 # The limits are not applied to a sanitizer build (ASan reserves terabytes
-# of address space) or when TD_NO_ULIMIT is set.
+# of address space), under valgrind (make check-valgrind), or when
+# TD_NO_ULIMIT is set.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 
 limited() {
@@ -31,7 +32,7 @@ limited() {
 	fi
 }
 use_ulimit=1
-if [ -n "${TD_NO_ULIMIT:-}" ] || { command -v ldd >/dev/null 2>&1 && ldd "$TD" 2>/dev/null | grep -q -E 'libasan|libtsan|libmsan'; }; then
+if [ -n "${TD_NO_ULIMIT:-}" ] || [ -n "$vg_dir" ] || { command -v ldd >/dev/null 2>&1 && ldd "$TD" 2>/dev/null | grep -q -E 'libasan|libtsan|libmsan'; }; then
 	use_ulimit=
 fi
 

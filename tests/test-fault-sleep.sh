@@ -12,6 +12,9 @@
 #   the recorder's lines of every record up to S and none after), then
 #   on_stream_close and fini (the plugin's `sleep fini`, the recorder's
 #   last lines).
+# - tail --forever, SIGTERM while the plugin's init sleeps (2 s): held
+#   until the plugins are ready, then honoured before any record: exit 0,
+#   nothing on stderr, every plugin's fini called, no record dispatched.
 TMPDIR=/tmp
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 . "$top_srcdir/tests/plugins/plugin-lib.sh"
@@ -112,5 +115,33 @@ want b "$nrec" | grep -E "$REC_LINE" | awk -v s="$S" '{
 	if (r + 0 <= s) print
 }' >"$tmp/b.want"
 check_file_eq "$tmp/b.want" "$tmp/b.got" "run b: the callbacks of the records up to $S"
+
+# --- SIGTERM while a plugin initialises ----------------------------------------------
+ini cfgc "[host]" "plugin_dir = $PLUG" \
+	"[plugin:sl]" "module = sleep_plugin" "at_record = 999999" "init_seconds = 2" "out = $tmp/slc.out" \
+	"[plugin:rec]" "module = recorder"
+: >"$tmp/slc.out"
+# Started as host_start does, without waiting for the plugins to be ready.
+: >"$tmp/c.rec"
+bg_start c "$TD" -c "$ini" -o "rec.out=$tmp/c.rec" tail --forever "$path"
+if ! wait_grep "$tmp/slc.out" 10 "sleep init start"; then
+	fail "the plugin did not start its init within 10 s"
+fi
+bg_kill TERM c
+bg_wait c 12
+what="tail --forever, SIGTERM while a plugin's init sleeps [c]"
+check_rc 0
+check_stdout_empty
+check_stderr_empty
+check_text "$tmp/slc.out" "sleep_plugin's file (run c)" \
+	"sleep init start" "sleep init end" "sleep fini"
+check_frame "run c" "$tmp/c.rec" "$MODE_TAIL"
+what="tail --forever, SIGTERM while a plugin's init sleeps [c]: no record"
+if grep -q -E "$REC_LINE" "$tmp/c.rec"; then
+	fail "records were dispatched after the SIGTERM"
+	show_file recorder "$tmp/c.rec"
+else
+	ok
+fi
 
 finish

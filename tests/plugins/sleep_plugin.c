@@ -9,6 +9,9 @@
  *   sleep end record=N       after
  *   sleep fini               from fini
  * so a test can send a signal during the sleep and check what followed.
+ * With `init_seconds`, init sleeps that long too, between
+ *   sleep init start
+ *   sleep init end
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +32,7 @@ static const thermos_option OPTIONS[] = {
      "the record (0-based) whose first callback sleeps", NULL},
     {"seconds", THERMOS_OPT_DOUBLE, "5", "how long it sleeps", NULL},
     {"out", THERMOS_OPT_PATH, NULL, "where the start and end lines go", NULL},
+    {"init_seconds", THERMOS_OPT_DOUBLE, "0", "how long init sleeps", NULL},
     {NULL, 0, NULL, NULL, NULL}};
 
 typedef struct sl {
@@ -37,6 +41,20 @@ typedef struct sl {
   bool done;
   int fd;
 } sl;
+
+static void put_line(const sl *s, const char *line) {
+  if (s->fd >= 0 && write(s->fd, line, strlen(line)) < 0)
+    (void)0;
+}
+
+/* Sleeps `seconds`, the whole time even when a signal interrupts. */
+static void sleep_for(double seconds) {
+  struct timespec left;
+  left.tv_sec = (time_t)seconds;
+  left.tv_nsec = (long)((seconds - (double)left.tv_sec) * 1e9);
+  while (nanosleep(&left, &left) != 0 && errno == EINTR)
+    ;
+}
 
 static void put(sl *s, const char *what, uint64_t record) {
   if (s->fd < 0)
@@ -69,14 +87,19 @@ static int sl_init(const thermos_host_v1 *host, void **ctx) {
       return -1;
     }
   }
+  const char *init_secs = host->config_get(host->host, "init_seconds");
+  if (init_secs && strtod(init_secs, NULL) > 0) {
+    put_line(s, "sleep init start\n");
+    sleep_for(strtod(init_secs, NULL));
+    put_line(s, "sleep init end\n");
+  }
   *ctx = s;
   return 0;
 }
 
 static void sl_fini(void *ctx) {
   sl *s = ctx;
-  if (s->fd >= 0 && write(s->fd, "sleep fini\n", 11) < 0)
-    (void)0;
+  put_line(s, "sleep fini\n");
   if (s->fd >= 0)
     close(s->fd);
   free(s);
@@ -88,11 +111,7 @@ static int check(void *ctx, const thermos_event *ev) {
     return 0;
   s->done = true;
   put(s, "start", ev->record);
-  struct timespec left;
-  left.tv_sec = (time_t)s->seconds;
-  left.tv_nsec = (long)((s->seconds - (double)left.tv_sec) * 1e9);
-  while (nanosleep(&left, &left) != 0 && errno == EINTR)
-    ;
+  sleep_for(s->seconds);
   put(s, "end", ev->record);
   return 0;
 }
