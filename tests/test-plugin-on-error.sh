@@ -73,7 +73,9 @@ check_file_eq "$want" "$nf" "continue: recorder lines"
 
 # After a pause of more than a second, the next failure is logged again,
 # with the count of those left out.  The stream comes on standard input in
-# two parts: up to the third RUNNING record, then (1.2 s later) the rest.
+# two parts: up to the third RUNNING record, then, 1.2 s after the host
+# has dispatched the second (however slowly it starts), the rest.
+second=$2
 third=$3
 split=$("$JQ" -r --argjson r "$third" 'select(.record == $r) | .offset' "$s1_dump")
 newfile
@@ -89,6 +91,11 @@ err=$nf.err
 : >"$rec"
 {
 	cat "$part1"
+	i=0
+	while ! grep -q "^a on_process_running record=$second " "$rec" && [ "$i" -lt 600 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
 	sleep 1.2
 	cat "$part2"
 } | "$TD" -c "$ini" replay - >"$out" 2>"$err"
