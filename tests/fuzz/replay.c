@@ -71,7 +71,8 @@ static int replay_path(const char *path, int must_exist) {
     if (name[0] != '.' && strcmp(name, "README") != 0)
       g_ptr_array_add(names, g_build_filename(path, name, NULL));
   g_dir_close(dir);
-  qsort(names->pdata, names->len, sizeof(gpointer), by_name);
+  if (names->len > 1) /* pdata is NULL while the array is empty */
+    qsort(names->pdata, names->len, sizeof(gpointer), by_name);
   int rc = 0;
   for (guint i = 0; i < names->len; i++)
     if (replay_file(g_ptr_array_index(names, i)))
