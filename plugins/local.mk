@@ -9,6 +9,7 @@ td_plugin_ldflags = -module -avoid-version -shared -no-undefined \
 # What the bundled plugins share, linked into each.
 noinst_LTLIBRARIES += plugins/common/libtdplugin.la
 plugins_common_libtdplugin_la_SOURCES = plugins/common/plugin_options.c \
+	plugins/common/write_all.c plugins/common/write_all.h \
 	plugins/common/plugin_options.h
 plugins_common_libtdplugin_la_CFLAGS = $(td_plugin_cflags)
 

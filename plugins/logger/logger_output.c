@@ -8,10 +8,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "write_all.h"
 
 /* Room for the threshold plus one more line before the buffer must grow. */
 #define LG_BUFFER_SIZE (LG_FLUSH_THRESHOLD + 4096)
@@ -20,31 +21,6 @@ static int open_file(const char *path) {
   /* O_APPEND: several writers (two instances, logrotate's copytruncate)
    * never overwrite each other.  O_CLOEXEC: no child inherits it. */
   return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-}
-
-/* Writes all of p, through partial writes, EINTR and a non-blocking
- * descriptor inherited from the parent (EAGAIN: wait until writable).
- * Returns 0 or an errno value. */
-static int write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR)
-        continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-        if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-          return errno;
-        continue;
-      }
-      return errno;
-    }
-    if (w == 0)
-      return EIO; /* write(2) never returns 0 for n > 0; do not spin */
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
 }
 
 /* In check mode nothing is created: predict what open() would say, so the
@@ -110,7 +86,7 @@ int lg_output_open(lg_output *o, const thermos_host_v1 *host,
 int lg_output_flush(lg_output *o) {
   if (o->buf->len == 0)
     return 0;
-  int err = o->fd < 0 ? EBADF : write_all(o->fd, o->buf->str, o->buf->len);
+  int err = o->fd < 0 ? EBADF : tdp_write_all(o->fd, o->buf->str, o->buf->len);
   /* Dropped on failure too: keeping them would grow the buffer without
    * bound while the disk is full, and a retry could duplicate a partly
    * written line. */

@@ -20,21 +20,7 @@
 
 #include <glib.h>
 
-static int write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR)
-        continue;
-      return errno;
-    }
-    if (w == 0)
-      return EIO; /* never for a regular file; do not spin */
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
+#include "write_all.h"
 
 /* Makes the rename itself durable.  Best effort: the file is in place and
  * readers see it whatever this says. */
@@ -65,7 +51,7 @@ int mx_textfile_write(const char *path, const char *data, size_t len,
     g_free(tmp);
     return e;
   }
-  if ((e = write_all(fd, data, len)) != 0)
+  if ((e = tdp_write_all(fd, data, len)) != 0)
     fail(err, e, "cannot write", tmp);
   else if (fsync(fd) != 0)
     e = fail(err, errno, "cannot fsync", tmp);
