@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 PACKAGES="gcc make autoconf automake libtool pkg-config libglib2.0-dev
   libthrift-c-glib-dev thrift-compiler libinih-dev libltdl-dev libcmocka-dev
   libjson-glib-dev jq util-linux libmicrohttpd-dev prometheus
-  clang libclang-rt-14-dev valgrind"
+  clang libclang-rt-14-dev valgrind strace"
 
 missing=
 for p in $PACKAGES; do

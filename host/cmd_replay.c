@@ -39,6 +39,7 @@ static int replay_file(const char *path, const td_config *cfg, td_dispatcher *d,
   if (!stream)
     return TD_EXIT_NOINPUT;
   td_session *s = td_session_new(stream, d, truncate, recovery);
+  td_session_set_max_processes(s, cfg->max_processes);
   int rc = TD_EXIT_OK;
   if (!td_session_open(s)) {
     rc = TD_EXIT_SOFTWARE;
@@ -129,7 +130,7 @@ int td_cmd_replay(int argc, char **argv) {
   }
   if (!td_dispatcher_aborted(d))
     td_dispatch_tick(d, td_realtime_now());
-  if (td_dispatcher_aborted(d))
+  if (td_dispatcher_aborted(d) || td_dispatcher_report_failures(d))
     rc = max_code(rc, TD_EXIT_SOFTWARE);
   int sig = td_signals_stop_requested();
   if (sig)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "cli.h"
+#include "config.h"
 #include "diag.h"
 #include "framing.h"
 #include "runner_state.h"
@@ -17,13 +18,17 @@
 #include "stream_reader.h"
 
 static const char STATE_USAGE[] =
-    "Usage: thermos-dispatch state [--json] [--truncate] [--strict] FILE\n"
+    "Usage: thermos-dispatch state [--json] [--truncate] [--strict]\n"
+    "                              [--max-processes N] FILE\n"
     "Print the state reconstructed from the checkpoint stream FILE ('-' for\n"
     "standard input).\n"
     "\n"
     "  --json       the state as JSON instead of a summary\n"
     "  --truncate   keep only the latest task status and run of each process\n"
     "  --strict     a torn last record is an error, not a warning\n"
+    "  --max-processes N\n"
+    "               a stream naming more than N processes is an error\n"
+    "               (default 10000, at most 16777216)\n"
     "  -h, --help   show this help and exit\n";
 
 /* Replays the stream into `st`; returns the exit code. */
@@ -63,9 +68,11 @@ static int reconstruct(td_stream *s, thermos_runner_state *st, bool strict) {
 
 typedef struct state_options {
   bool json, truncate, strict;
+  int64_t max_processes;
+  const char *bad_max; /* the value of a refused --max-processes */
 } state_options;
 
-enum { OPT_JSON = 256, OPT_TRUNCATE, OPT_STRICT };
+enum { OPT_JSON = 256, OPT_TRUNCATE, OPT_STRICT, OPT_MAX_PROCESSES };
 
 static bool state_option(int opt, void *user) {
   state_options *o = user;
@@ -79,6 +86,11 @@ static bool state_option(int opt, void *user) {
   case OPT_STRICT:
     o->strict = true;
     return true;
+  case OPT_MAX_PROCESSES:
+    if (!td_parse_int(optarg, &o->max_processes) || o->max_processes < 1 ||
+        o->max_processes > TD_MAX_PROCESSES_LIMIT)
+      o->bad_max = optarg;
+    return true;
   default:
     return false;
   }
@@ -89,13 +101,19 @@ int td_cmd_state(int argc, char **argv) {
       {"json", no_argument, NULL, OPT_JSON},
       {"truncate", no_argument, NULL, OPT_TRUNCATE},
       {"strict", no_argument, NULL, OPT_STRICT},
+      {"max-processes", required_argument, NULL, OPT_MAX_PROCESSES},
       {NULL, 0, NULL, 0}};
   static const td_command_spec spec = {"state",      STATE_USAGE, options, NULL,
                                        state_option, 1,           1};
-  state_options o = {false, false, false};
+  state_options o = {false, false, false, TD_MAX_PROCESSES_DEFAULT, NULL};
   int rc = td_parse_command(argc, argv, &spec, &o);
   if (rc != TD_PARSE_CONTINUE)
     return rc;
+  if (o.bad_max)
+    return td_usage_error("state",
+                          "--max-processes: expected an integer from 1 to "
+                          "%d, not '%s'",
+                          TD_MAX_PROCESSES_LIMIT, o.bad_max);
   bool json = o.json, truncate = o.truncate, strict = o.strict;
 
   td_stream *s = td_stream_open(argv[optind], TD_MAX_RECORD_SIZE_LIMIT);
@@ -103,6 +121,7 @@ int td_cmd_state(int argc, char **argv) {
     return TD_EXIT_NOINPUT;
   td_signals_install();
   thermos_runner_state *st = td_runner_state_new(truncate, false);
+  td_runner_state_set_max_processes(st, (size_t)o.max_processes);
   rc = reconstruct(s, st, strict);
   if (rc == TD_EXIT_OK) {
     GString *out = g_string_sized_new(4096);

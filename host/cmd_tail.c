@@ -173,6 +173,7 @@ int td_cmd_tail(int argc, char **argv) {
   rc = td_follow_host_start(&h, THERMOS_MODE_TAIL);
   if (rc != TD_EXIT_OK)
     return rc;
+  h.callback_failures_fail = true;
   rc = run(path, h.cfg, &o, h.d, h.cursors);
   return td_follow_host_finish(&h, rc);
 }

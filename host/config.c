@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "framing.h"
+#include "runner_state.h"
 
 #define BUILTIN "(built-in)"
 #define PLUGIN_PREFIX "plugin:"
@@ -416,6 +417,7 @@ td_config *td_config_load(const td_config_args *args, bool keep_going,
   td_config *cfg = g_new0(td_config, 1);
   cfg->plugin_dir = g_strdup(PLUGINDIR);
   cfg->max_record_size = TD_MAX_RECORD_SIZE_LIMIT;
+  cfg->max_processes = TD_MAX_PROCESSES_DEFAULT;
   cfg->log_level = THERMOS_LOG_INFO;
   cfg->linger = 5;
   cfg->rescan_interval = 5;

@@ -45,6 +45,7 @@ typedef struct td_config {
   /* [host] */
   char *plugin_dir;
   uint32_t max_record_size;
+  uint32_t max_processes; /**< per stream */
   char *state_dir; /**< NULL when empty */
   int log_level;   /**< THERMOS_LOG_* */
   double linger;

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "framing.h"
+#include "runner_state.h"
 
 bool td_parse_bool(const char *s, bool *out) {
   static const char *const yes[] = {"yes", "true", "on", "1"};
@@ -55,6 +56,7 @@ bool td_parse_double(const char *s, double *out) {
 typedef enum host_key_kind {
   HK_STRING,
   HK_SIZE,
+  HK_COUNT,
   HK_LEVEL,
   HK_SECONDS,
   HK_BOOL
@@ -67,7 +69,7 @@ static const struct {
     {"plugin_dir", HK_STRING},       {"max_record_size", HK_SIZE},
     {"state_dir", HK_STRING},        {"log_level", HK_LEVEL},
     {"linger", HK_SECONDS},          {"truncate", HK_BOOL},
-    {"rescan_interval", HK_SECONDS},
+    {"rescan_interval", HK_SECONDS}, {"max_processes", HK_COUNT},
 };
 
 static const char *const LOG_LEVELS[] = {"error", "warning", "info", "debug"};
@@ -110,6 +112,15 @@ int td_config_apply_host_key(td_config *cfg, const char *key, const char *v,
       return 1;
     }
     cfg->max_record_size = (uint32_t)n;
+    return 0;
+  case HK_COUNT:
+    if (!td_parse_int(v, &n) || n < 1 || n > TD_MAX_PROCESSES_LIMIT) {
+      td_config_report(origin, "host", key,
+                       "expected an integer from 1 to %u, not '%s'",
+                       TD_MAX_PROCESSES_LIMIT, v);
+      return 1;
+    }
+    cfg->max_processes = (uint32_t)n;
     return 0;
   case HK_LEVEL:
     for (size_t i = 0; i < G_N_ELEMENTS(LOG_LEVELS); i++)

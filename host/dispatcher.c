@@ -31,6 +31,19 @@ void td_dispatcher_free(td_dispatcher *d) {
 
 bool td_dispatcher_aborted(const td_dispatcher *d) { return d->aborted; }
 
+uint64_t td_dispatcher_report_failures(const td_dispatcher *d) {
+  uint64_t total = 0;
+  for (guint i = 0; i < d->set->instances->len; i++) {
+    const td_instance *in = g_ptr_array_index(d->set->instances, i);
+    if (!in->failures)
+      continue;
+    td_error("%s: %" PRIu64 " callback%s failed", in->conf->name, in->failures,
+             in->failures == 1 ? "" : "s");
+    total += in->failures;
+  }
+  return total;
+}
+
 /* Where a failure happened, for its message. */
 static char *where(const thermos_event *ev) {
   if (!ev)
@@ -42,6 +55,7 @@ static char *where(const thermos_event *ev) {
 static void failed(td_dispatcher *d, td_instance *in, const char *callback,
                    const thermos_event *ev) {
   char *at = where(ev);
+  in->failures++;
   switch (in->conf->on_error) {
   case TD_ON_ERROR_ABORT:
     td_error("%s: %s failed%s; aborting (on_error = abort)", in->conf->name,

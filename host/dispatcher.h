@@ -5,6 +5,7 @@
 #define TD_DISPATCHER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <thermos/handler.h>
 
@@ -29,5 +30,10 @@ bool td_dispatch_reopen(td_dispatcher *d);
 
 /** Whether an abort was requested. */
 bool td_dispatcher_aborted(const td_dispatcher *d);
+
+/** Prints, for each instance any of whose callbacks failed (under any
+ * on_error policy), one line saying how many; returns how many in all.
+ * `replay` and `tail` exit 70 when it is not 0, as `make -k` does. */
+uint64_t td_dispatcher_report_failures(const td_dispatcher *d);
 
 #endif

@@ -144,10 +144,14 @@ int td_follow_host_start(td_follow_host *h, int mode) {
 }
 
 int td_follow_host_finish(td_follow_host *h, int rc) {
+  if (!td_dispatcher_aborted(h->d))
+    td_dispatch_tick(h->d, td_realtime_now());
+  /* After an abort, its error line says it all. */
   if (td_dispatcher_aborted(h->d))
     rc = TD_EXIT_SOFTWARE;
-  else
-    td_dispatch_tick(h->d, td_realtime_now());
+  else if (td_dispatcher_report_failures(h->d) && h->callback_failures_fail &&
+           rc < TD_EXIT_SOFTWARE)
+    rc = TD_EXIT_SOFTWARE;
   td_dispatcher_free(h->d);
   td_plugin_set_stop(h->set);
   td_cursors_close(h->cursors);

@@ -19,6 +19,9 @@ typedef struct td_follow_host {
   td_cursors *cursors; /**< NULL without state_dir */
   struct td_plugin_set *set;
   td_dispatcher *d;
+  /** tail: exit 70 when any callback failed (watch, a service, reports
+   * them only). */
+  bool callback_failures_fail;
 } td_follow_host;
 
 /**

@@ -200,6 +200,7 @@ td_follower *td_follower_start(td_follow_ctx *ctx, const char *path,
     f->cursor = td_cursor_open(ctx->cursors, path);
   uint64_t limit = history_limit(f, fd, created_later);
   f->session = td_session_new(stream, ctx->d, ctx->cfg->truncate, false);
+  td_session_set_max_processes(f->session, ctx->cfg->max_processes);
   td_session_set_history_limit(f->session, limit);
   td_session_on_record_done(f->session, record_done, f);
   if (!td_session_open(f->session)) {

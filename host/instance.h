@@ -4,6 +4,7 @@
 #define TD_INSTANCE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <thermos/handler.h>
 
@@ -22,6 +23,7 @@ typedef struct td_instance {
   int config_errors;     /**< config_error() calls during init */
   double last_error_log; /**< monotonic seconds, for rate limiting */
   unsigned suppressed;   /**< failures not logged since */
+  uint64_t failures;     /**< callbacks that failed, all told */
 } td_instance;
 
 /** The section name for messages: "plugin:NAME". */

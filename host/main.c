@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
+#include "signals.h"
 
 static const char USAGE[] =
     "Usage: thermos-dispatch [OPTION]... COMMAND [ARG]...\n"
@@ -105,19 +106,25 @@ bool td_flush_stdout(void) {
 typedef struct command {
   const char *name;
   int (*run)(int argc, char **argv);
+  bool stops_between_records; /* reads the signal flags */
 } command;
 
 static const command COMMANDS[] = {
-    {"state", td_cmd_state},     {"dump", td_cmd_dump},
-    {"encode", td_cmd_encode},   {"replay", td_cmd_replay},
-    {"plugins", td_cmd_plugins}, {"check", td_cmd_check},
-    {"tail", td_cmd_tail},       {"watch", td_cmd_watch},
+    {"state", td_cmd_state, true},      {"dump", td_cmd_dump, true},
+    {"encode", td_cmd_encode, false},   {"replay", td_cmd_replay, true},
+    {"plugins", td_cmd_plugins, false}, {"check", td_cmd_check, false},
+    {"tail", td_cmd_tail, true},        {"watch", td_cmd_watch, true},
 };
 
 int main(int argc, char **argv) {
   static const struct option options[] = {{"help", no_argument, NULL, 'h'},
                                           {"version", no_argument, NULL, 'V'},
                                           {NULL, 0, NULL, 0}};
+  /* Before anything else: a SIGHUP (reopen your logs) or SIGTERM sent
+   * while the configuration is still being read must not kill the host
+   * with its default action.  Commands that never look at the flags get
+   * the default actions back below. */
+  td_signals_install();
   /* A failed write is an error where it happens, not a silent death. */
   signal(SIGPIPE, SIG_IGN);
   static char outbuf[1 << 16];
@@ -159,6 +166,8 @@ int main(int argc, char **argv) {
       int sub_argc = argc - optind;
       char **sub_argv = argv + optind;
       optind = 0; /* a full re-initialisation of getopt for the command */
+      if (!COMMANDS[i].stops_between_records)
+        td_signals_default();
       int rc = COMMANDS[i].run(sub_argc, sub_argv);
       if (!td_flush_stdout() && rc < TD_EXIT_SOFTWARE)
         rc = TD_EXIT_SOFTWARE;

@@ -17,33 +17,126 @@
 #include "diag.h"
 #include "json_form.h"
 
+/*
+ * A process costs about 150 bytes plus its name (a stream may name a
+ * million): its first run lives in the entry itself, the entries in blocks
+ * that never move, names in a shared arena, and the index holds 8-byte
+ * slots.  Only a process that runs again gets a block of runs.
+ */
 typedef struct process_entry {
-  thermos_str name;      /* owned copy; runs' `process` points here */
-  GPtrArray *chunks;     /* runs, oldest first, RUN_CHUNK to a block */
-  size_t n_runs;         /* runs kept */
-  uint64_t runs_started; /* including runs truncate mode dropped */
-  size_t index;          /* position in `processes` */
+  thermos_str name;             /* in the name arena; runs point here */
+  uint64_t runs_started;        /* including runs truncate mode dropped */
+  size_t n_runs;                /* runs kept */
+  GPtrArray *more;              /* runs 1.., RUN_CHUNK to a block; or NULL */
+  thermos_process_status first; /* run 0 */
 } process_entry;
 
-typedef struct index_slot index_slot;
-
-/* Runs live in fixed blocks rather than one growing array: a long replay
- * keeps every run of a thousand processes, and doubling arrays that grow
- * in turn would copy them again and again and fragment the heap. */
+/* Runs after the first live in fixed blocks rather than one growing array:
+ * a long replay keeps every run of a thousand processes, and doubling
+ * arrays that grow in turn would copy them again and again and fragment
+ * the heap. */
 #define RUN_CHUNK 8
 
 static thermos_process_status *run_at(const process_entry *e, size_t i) {
-  thermos_process_status *chunk = g_ptr_array_index(e->chunks, i / RUN_CHUNK);
-  return &chunk[i % RUN_CHUNK];
+  if (i == 0)
+    return (thermos_process_status *)&e->first;
+  thermos_process_status *chunk =
+      g_ptr_array_index(e->more, (i - 1) / RUN_CHUNK);
+  return &chunk[(i - 1) % RUN_CHUNK];
 }
 
 /* Appends a run (truncate: replaces the runs) and returns it. */
 static thermos_process_status *append_run(process_entry *e, bool truncate) {
   if (truncate)
     e->n_runs = 0;
-  if (e->n_runs == e->chunks->len * RUN_CHUNK)
-    g_ptr_array_add(e->chunks, g_new(thermos_process_status, RUN_CHUNK));
-  return run_at(e, e->n_runs++);
+  size_t i = e->n_runs;
+  if (i > 0 && (i - 1) % RUN_CHUNK == 0) {
+    if (!e->more)
+      e->more = g_ptr_array_new_with_free_func(g_free);
+    if ((i - 1) / RUN_CHUNK == e->more->len)
+      g_ptr_array_add(e->more, g_new(thermos_process_status, RUN_CHUNK));
+  }
+  e->n_runs++;
+  return run_at(e, i);
+}
+
+/*
+ * Entries live in blocks that never move (a reader's pointer to a run stays
+ * valid while others are added): 16 entries in the first block, twice as
+ * many in each next one up to ENTRY_BLOCK_MAX, so that a small task costs
+ * little and a huge one wastes at most one block.
+ */
+#define ENTRY_BLOCK_MIN 16
+#define ENTRY_BLOCK_MAX 1024
+
+typedef struct entry_blocks {
+  process_entry **blocks;
+  size_t n_blocks;
+  size_t count;    /* entries in use */
+  size_t capacity; /* entries in all blocks */
+} entry_blocks;
+
+/* Entries in the doubling blocks: 16 + 32 + ... + 1024. */
+#define ENTRY_DOUBLING_TOTAL (2 * ENTRY_BLOCK_MAX - ENTRY_BLOCK_MIN)
+
+/* Entry `i`, found with a little arithmetic (this is on the per-record
+ * path): in the doubling blocks, block b starts at 16 * 2^b - 16. */
+static process_entry *entry_at(const entry_blocks *eb, size_t i) {
+  if (i < ENTRY_DOUBLING_TOTAL) {
+    unsigned b = g_bit_storage(i + ENTRY_BLOCK_MIN) - 5; /* 16 = 2^4 */
+    size_t start = ((size_t)ENTRY_BLOCK_MIN << b) - ENTRY_BLOCK_MIN;
+    return &eb->blocks[b][i - start];
+  }
+  size_t k = (i - ENTRY_DOUBLING_TOTAL) / ENTRY_BLOCK_MAX;
+  size_t start = ENTRY_DOUBLING_TOTAL + k * ENTRY_BLOCK_MAX;
+  return &eb->blocks[7 + k][i - start];
+}
+
+/* A new zeroed entry at the end. */
+static process_entry *entry_append(entry_blocks *eb) {
+  if (eb->count == eb->capacity) {
+    /* 16, 32, ..., 1024 (seven doubling blocks), then 1024 each. */
+    size_t size = (size_t)ENTRY_BLOCK_MIN << MIN(eb->n_blocks, (size_t)6);
+    eb->blocks = g_renew(process_entry *, eb->blocks, eb->n_blocks + 1);
+    eb->blocks[eb->n_blocks++] = g_new(process_entry, size);
+    eb->capacity += size;
+  }
+  process_entry *e = entry_at(eb, eb->count++);
+  memset(e, 0, sizeof *e);
+  return e;
+}
+
+/*
+ * Process names, copied out of the records into an arena of blocks that
+ * never move: a name costs its bytes, not a heap chunk's header and
+ * rounding.  A name larger than a block gets a block of its own.
+ */
+#define NAME_BLOCK_MIN 256
+#define NAME_BLOCK_MAX 65536
+
+typedef struct name_arena {
+  GPtrArray *blocks;
+  char *next;  /* free space in the current block */
+  size_t left; /* bytes free there */
+  size_t block_size;
+} name_arena;
+
+static const char *name_store(name_arena *a, thermos_str name) {
+  if (name.len > a->left) {
+    if (a->block_size < NAME_BLOCK_MAX)
+      a->block_size = a->block_size ? a->block_size * 2 : NAME_BLOCK_MIN;
+    size_t size = MAX(a->block_size, name.len);
+    char *block = g_malloc(size);
+    g_ptr_array_add(a->blocks, block);
+    a->next = block;
+    a->left = size;
+  }
+  char *copy = a->next;
+  if (name.len)
+    memcpy(copy, name.data, name.len);
+  a->next += name.len;
+  a->left -= name.len;
+  return copy;
 }
 
 struct thermos_runner_state {
@@ -53,22 +146,22 @@ struct thermos_runner_state {
   thermos_runner_header header; /* strings and ports in header_blob */
   char *header_blob;
   bool has_statuses;
-  GArray *statuses;     /* thermos_task_status */
-  GPtrArray *processes; /* process_entry *, in order of first appearance */
-  index_slot *slots;    /* name -> entry, see index_find */
-  size_t mask;          /* slots' size - 1 (a power of two) */
+  GArray *statuses;       /* thermos_task_status */
+  entry_blocks processes; /* in order of first appearance */
+  name_arena names;
+  size_t max_processes;
+  uint32_t *slots;       /* name -> entry index + 1, see index_find */
+  uint32_t *slot_hashes; /* beside each slot, its name's hash */
+  size_t mask;           /* slots' size - 1 (a power of two) */
 };
 
 /*
  * The name -> process index.  Every process record looks a name up, so this
  * is on the per-record path: open addressing with the hash kept beside
- * each slot costs a third of GHashTable's three indirect calls per lookup.
+ * each slot costs a third of GHashTable's three indirect calls per lookup,
+ * and a slot is two 4-byte words (an entry's index, plus one, and the
+ * hash), not a pointer and a hash.
  */
-struct index_slot {
-  uint32_t hash;
-  process_entry *entry; /* NULL: empty */
-};
-
 static uint32_t name_hash(const char *data, size_t len) {
   /* Eight bytes a step; names carry no terminator. */
   uint64_t h = 0x9E3779B97F4A7C15ull ^ len;
@@ -86,51 +179,58 @@ static uint32_t name_hash(const char *data, size_t len) {
   return (uint32_t)(h ^ (h >> 29));
 }
 
-static process_entry *index_find(const thermos_runner_state *st,
-                                 thermos_str name) {
+/* The index of the process named `name`, or SIZE_MAX. */
+static size_t index_lookup(const thermos_runner_state *st, thermos_str name) {
   if (!st->slots)
-    return NULL;
+    return SIZE_MAX;
   uint32_t h = name_hash(name.data, name.len);
   for (size_t i = h & st->mask;; i = (i + 1) & st->mask) {
-    const index_slot *slot = &st->slots[i];
-    if (!slot->entry)
-      return NULL;
-    if (slot->hash == h && slot->entry->name.len == name.len &&
-        memcmp(slot->entry->name.data, name.data, name.len) == 0)
-      return slot->entry;
+    uint32_t slot = st->slots[i];
+    if (!slot)
+      return SIZE_MAX;
+    if (st->slot_hashes[i] != h)
+      continue;
+    const process_entry *e = entry_at(&st->processes, slot - 1);
+    if (e->name.len == name.len &&
+        memcmp(e->name.data, name.data, name.len) == 0)
+      return slot - 1;
   }
 }
 
-static void index_put(index_slot *slots, size_t mask, process_entry *e) {
-  uint32_t h = name_hash(e->name.data, e->name.len);
-  size_t i = h & mask;
-  while (slots[i].entry)
-    i = (i + 1) & mask;
-  slots[i].hash = h;
-  slots[i].entry = e;
+static process_entry *index_find(const thermos_runner_state *st,
+                                 thermos_str name) {
+  size_t i = index_lookup(st, name);
+  return i == SIZE_MAX ? NULL : entry_at(&st->processes, i);
 }
 
-/* Adds `e`, keeping the load at most one half. */
-static void index_add(thermos_runner_state *st, process_entry *e) {
-  size_t n = st->processes->len; /* e included */
+static void index_put(uint32_t *slots, uint32_t *hashes, size_t mask,
+                      uint32_t h, uint32_t slot) {
+  size_t i = h & mask;
+  while (slots[i])
+    i = (i + 1) & mask;
+  slots[i] = slot;
+  hashes[i] = h;
+}
+
+/* Adds entry `index` (the last), keeping the load at most one half. */
+static void index_add(thermos_runner_state *st, size_t index,
+                      const process_entry *e) {
+  size_t n = st->processes.count; /* e included */
   if (!st->slots || 2 * n > st->mask + 1) {
     size_t cap = st->slots ? 2 * (st->mask + 1) : 16;
-    index_slot *slots = g_new0(index_slot, cap);
+    uint32_t *slots = g_new0(uint32_t, cap);
+    uint32_t *hashes = g_new(uint32_t, cap);
     for (size_t i = 0; st->slots && i <= st->mask; i++)
-      if (st->slots[i].entry)
-        index_put(slots, cap - 1, st->slots[i].entry);
+      if (st->slots[i])
+        index_put(slots, hashes, cap - 1, st->slot_hashes[i], st->slots[i]);
     g_free(st->slots);
+    g_free(st->slot_hashes);
     st->slots = slots;
+    st->slot_hashes = hashes;
     st->mask = cap - 1;
   }
-  index_put(st->slots, st->mask, e);
-}
-
-static void process_entry_free(gpointer p) {
-  process_entry *e = p;
-  g_free((char *)e->name.data);
-  g_ptr_array_free(e->chunks, TRUE);
-  g_free(e);
+  index_put(st->slots, st->slot_hashes, st->mask,
+            name_hash(e->name.data, e->name.len), (uint32_t)(index + 1));
 }
 
 thermos_runner_state *td_runner_state_new(bool truncate, bool recovery) {
@@ -138,15 +238,29 @@ thermos_runner_state *td_runner_state_new(bool truncate, bool recovery) {
   st->truncate = truncate;
   st->recovery = recovery;
   st->statuses = g_array_new(FALSE, FALSE, sizeof(thermos_task_status));
-  st->processes = g_ptr_array_new_with_free_func(process_entry_free);
+  st->names.blocks = g_ptr_array_new_with_free_func(g_free);
+  st->max_processes = TD_MAX_PROCESSES_LIMIT;
   return st;
+}
+
+void td_runner_state_set_max_processes(thermos_runner_state *st, size_t max) {
+  st->max_processes = MIN(max, (size_t)TD_MAX_PROCESSES_LIMIT);
 }
 
 void td_runner_state_free(thermos_runner_state *st) {
   if (!st)
     return;
   g_free(st->slots);
-  g_ptr_array_free(st->processes, TRUE);
+  g_free(st->slot_hashes);
+  for (size_t i = 0; i < st->processes.count; i++) {
+    process_entry *e = entry_at(&st->processes, i);
+    if (e->more)
+      g_ptr_array_free(e->more, TRUE);
+  }
+  for (size_t b = 0; b < st->processes.n_blocks; b++)
+    g_free(st->processes.blocks[b]);
+  g_free(st->processes.blocks);
+  g_ptr_array_free(st->names.blocks, TRUE);
   g_array_free(st->statuses, TRUE);
   g_free(st->header_blob);
   g_free(st);
@@ -317,16 +431,10 @@ static uint32_t check_transition(bool new_run, int32_t from,
 }
 
 static process_entry *add_process(thermos_runner_state *st, thermos_str name) {
-  process_entry *e = g_new0(process_entry, 1);
-  char *copy = g_malloc(name.len ? name.len : 1);
-  if (name.len)
-    memcpy(copy, name.data, name.len);
-  e->name.data = copy;
+  process_entry *e = entry_append(&st->processes);
+  e->name.data = name_store(&st->names, name);
   e->name.len = name.len;
-  e->chunks = g_ptr_array_new_with_free_func(g_free);
-  e->index = st->processes->len;
-  g_ptr_array_add(st->processes, e);
-  index_add(st, e);
+  index_add(st, st->processes.count - 1, e);
   return e;
 }
 
@@ -402,6 +510,10 @@ static int apply_process(thermos_runner_state *st,
   if (!bits)
     return -1;
 
+  if (!e && st->processes.count >= st->max_processes)
+    return failf(reason, reason_len, "more than %zu processes",
+                 st->max_processes);
+
   /* Valid: now change the state. */
   if (new_run) {
     thermos_process_status blank = {0};
@@ -463,28 +575,28 @@ td_runner_state_task_status(const thermos_runner_state *st, size_t i) {
 }
 
 size_t td_runner_state_process_count(const thermos_runner_state *st) {
-  return st->processes->len;
+  return st->processes.count;
 }
 
 thermos_str td_runner_state_process_name(const thermos_runner_state *st,
                                          size_t i) {
   thermos_str none = {NULL, 0};
-  if (i >= st->processes->len)
+  if (i >= st->processes.count)
     return none;
-  return ((const process_entry *)g_ptr_array_index(st->processes, i))->name;
+  return entry_at(&st->processes, i)->name;
 }
 
 size_t td_runner_state_run_count_at(const thermos_runner_state *st, size_t i) {
-  if (i >= st->processes->len)
+  if (i >= st->processes.count)
     return 0;
-  return ((const process_entry *)g_ptr_array_index(st->processes, i))->n_runs;
+  return entry_at(&st->processes, i)->n_runs;
 }
 
 const thermos_process_status *
 td_runner_state_run_at(const thermos_runner_state *st, size_t i, size_t run) {
-  if (i >= st->processes->len)
+  if (i >= st->processes.count)
     return NULL;
-  const process_entry *e = g_ptr_array_index(st->processes, i);
+  const process_entry *e = entry_at(&st->processes, i);
   if (run >= e->n_runs)
     return NULL;
   return run_at(e, run);
@@ -492,14 +604,12 @@ td_runner_state_run_at(const thermos_runner_state *st, size_t i, size_t run) {
 
 uint64_t td_runner_state_runs_started_at(const thermos_runner_state *st,
                                          size_t i) {
-  if (i >= st->processes->len)
+  if (i >= st->processes.count)
     return 0;
-  return ((const process_entry *)g_ptr_array_index(st->processes, i))
-      ->runs_started;
+  return entry_at(&st->processes, i)->runs_started;
 }
 
 size_t td_runner_state_find_process(const thermos_runner_state *st,
                                     thermos_str name) {
-  const process_entry *e = index_find(st, name);
-  return e ? e->index : SIZE_MAX;
+  return index_lookup(st, name);
 }

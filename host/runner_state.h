@@ -30,8 +30,20 @@ typedef struct td_transition {
   const thermos_process_status *process;
 } td_transition;
 
+/** The most processes `[host] max_processes` may allow in one stream (the
+ * index keeps 32-bit positions). */
+#define TD_MAX_PROCESSES_LIMIT 16777216
+/** `[host] max_processes`' default. */
+#define TD_MAX_PROCESSES_DEFAULT 10000
+
+/** A new state; it allows TD_MAX_PROCESSES_LIMIT processes until
+ * td_runner_state_set_max_processes says otherwise. */
 thermos_runner_state *td_runner_state_new(bool truncate, bool recovery);
 void td_runner_state_free(thermos_runner_state *st);
+/** A process record that would add process number `max` + 1 is an error,
+ * `more than MAX processes` (a hostile stream cannot make the state grow
+ * without bound).  At most TD_MAX_PROCESSES_LIMIT. */
+void td_runner_state_set_max_processes(thermos_runner_state *st, size_t max);
 
 /**
  * Applies one record.  Returns 0 with `out` filled in, or -1 with the

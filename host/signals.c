@@ -44,7 +44,12 @@ void td_signals_drain(void) {
     ;
 }
 
+static bool installed;
+
 void td_signals_install(void) {
+  if (installed)
+    return;
+  installed = true;
   td_signals_wakeup_fd();
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -56,6 +61,21 @@ void td_signals_install(void) {
   /* SA_RESTART: a write interrupted by SIGHUP is not an error. */
   sa.sa_flags = SA_RESTART;
   sigaction(SIGHUP, &sa, NULL);
+}
+
+void td_signals_default(void) {
+  if (!installed)
+    return;
+  installed = false;
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);
+  /* What arrived while the handlers were in place now does what it would
+   * have done without them. */
+  if (stop_signal)
+    raise(stop_signal);
+  if (hangup)
+    raise(SIGHUP);
 }
 
 int td_signals_stop_requested(void) { return stop_signal; }

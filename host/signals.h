@@ -5,7 +5,11 @@
 
 #include <stdbool.h>
 
+/** Installs the handlers (once; later calls do nothing). */
 void td_signals_install(void);
+/** For a command that never looks at the flags: the default actions
+ * back, and a signal that arrived meanwhile raised again. */
+void td_signals_default(void);
 /** The signal that asked to stop (SIGINT or SIGTERM), or 0. */
 int td_signals_stop_requested(void);
 /** Whether SIGHUP arrived since the last call. */

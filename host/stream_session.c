@@ -70,6 +70,10 @@ td_session *td_session_new(td_stream *stream, td_dispatcher *d, bool truncate,
   return s;
 }
 
+void td_session_set_max_processes(td_session *s, size_t max) {
+  td_runner_state_set_max_processes(s->st, max);
+}
+
 void td_session_free(td_session *s) {
   if (!s)
     return;

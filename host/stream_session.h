@@ -29,6 +29,8 @@ td_session *td_session_new(td_stream *stream, td_dispatcher *d, bool truncate,
 /** Frees the session (call td_session_close first if it was opened). */
 void td_session_free(td_session *s);
 
+/** `[host] max_processes`: see td_runner_state_set_max_processes. */
+void td_session_set_max_processes(td_session *s, size_t max);
 /** The `history` flag of the records dispatched from now on. */
 void td_session_set_history(td_session *s, int history);
 

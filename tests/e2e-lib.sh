@@ -59,7 +59,18 @@ what=
 # A run that is meant to die (a plugin calling abort()) leaves memory
 # behind by design: the test exports TD_VALGRIND_LEAK_CHECK=no around it,
 # and memory errors are still reported.
+# The binary itself, whatever wraps $TD below.
+TD_REAL=$TD
 vg_dir=
+# vg_wrap BINARY WRAPPER: writes WRAPPER, a script that execs BINARY under
+# valgrind (TD_VALGRIND runs only).
+vg_wrap() {
+	cat >"$2" <<EOF
+#!/bin/sh
+exec $vg -q --error-exitcode=1 --leak-check=\${TD_VALGRIND_LEAK_CHECK:-full} --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible --num-callers=30 $vg_supp --log-file=$vg_dir/%p.log "$1" "\$@"
+EOF
+	chmod 755 "$2"
+}
 if [ -n "${TD_VALGRIND:-}" ]; then
 	vg=${VALGRIND:-valgrind}
 	if ! "$vg" --version >/dev/null 2>&1; then
@@ -68,17 +79,19 @@ if [ -n "${TD_VALGRIND:-}" ]; then
 	fi
 	vg_dir=$tmp/valgrind
 	mkdir "$vg_dir" || exit 99
+	# The suppression files are copied beside the wrapper: a run as another
+	# user may not be able to enter the checkout.
 	vg_supp=
+	vg_n=0
 	for f in "$top_srcdir/tests/valgrind.supp" /usr/share/glib-2.0/valgrind/glib.supp; do
-		[ -f "$f" ] && vg_supp="$vg_supp --suppressions=$f"
+		[ -f "$f" ] || continue
+		vg_n=$((vg_n + 1))
+		cp "$f" "$vg_dir/supp$vg_n" && chmod 644 "$vg_dir/supp$vg_n" || exit 99
+		vg_supp="$vg_supp --suppressions=$vg_dir/supp$vg_n"
 	done
-	cat >"$vg_dir/thermos-dispatch" <<EOF
-#!/bin/sh
-exec $vg -q --error-exitcode=1 --leak-check=\${TD_VALGRIND_LEAK_CHECK:-full} --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible --num-callers=30 $vg_supp --log-file=$vg_dir/%p.log "$TD" "\$@"
-EOF
+	vg_wrap "$TD" "$vg_dir/thermos-dispatch"
 	# Sticky and writable by all: a test may run the binary as another user.
 	chmod 1777 "$vg_dir"
-	chmod 755 "$vg_dir/thermos-dispatch"
 	TD=$vg_dir/thermos-dispatch
 	THERMOS_DISPATCH=$TD
 	export THERMOS_DISPATCH

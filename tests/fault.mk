@@ -26,8 +26,16 @@ fault_tests = \
 	tests/test-fault-sleep.sh \
 	tests/test-fault-inputs.sh \
 	tests/test-fault-memory.sh \
-	tests/test-fault-large.sh
+	tests/test-fault-large.sh \
+	tests/test-fault-processes.sh \
+	tests/test-signals-early.sh \
+	tests/test-sanitizer-checks.sh
 TESTS += $(fault_tests)
+
+# Built with the project's flags: in a sanitizer build, a conversion the
+# sanitizers must catch (tests/test-sanitizer-checks.sh).
+check_PROGRAMS += tests/tools/float-cast
+tests_tools_float_cast_SOURCES = tests/tools/float-cast.c
 EXTRA_DIST += $(fault_tests)
 
 # docs/security.md (issue 6) is not installed; shipped in the tarball.

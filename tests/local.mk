@@ -7,8 +7,15 @@ AM_TESTS_ENVIRONMENT = \
 	THERMOS_DISPATCH='$(abs_top_builddir)/thermos-dispatch'; JQ='$(JQ)'; \
 	export top_srcdir top_builddir THERMOS_DISPATCH JQ; \
 	TD_VALGRIND='$(TD_VALGRIND)'; VALGRIND='$(VALGRIND)'; \
-	TD_TIME_SCALE='$(TD_TIME_SCALE)'; \
-	export TD_VALGRIND VALGRIND TD_TIME_SCALE;
+	TD_TIME_SCALE='$(TD_TIME_SCALE)'; TD_SANITIZERS='$(TD_SANITIZERS)'; \
+	export TD_VALGRIND VALGRIND TD_TIME_SCALE TD_SANITIZERS;
+
+# Whether this is a sanitizer build (configure --enable-sanitizers).
+if SANITIZERS
+TD_SANITIZERS = yes
+else
+TD_SANITIZERS = no
+endif
 
 # `make check-valgrind`: the end-to-end tests (every shell driver) again,
 # with every run of the binary under valgrind's memcheck, leak check full

@@ -4,9 +4,12 @@
 #  - continue: every callback still reaches a; a warning naming the
 #    instance, the callback and the record, at most one a second per
 #    instance (many failures within a second: one line; after a pause of
-#    more than a second the next line counts those left out); exit 0.
+#    more than a second the next line counts those left out); at the end
+#    one line saying how many of a's callbacks failed, and exit 70 (as
+#    `make -k` finishes what it can and still fails).
 #  - disable: one error line; a gets nothing after the failing call but
-#    fini (no later record, stream, tick); b goes on; exit 0.
+#    fini (no later record, stream, tick); b goes on; the count line; exit
+#    70.
 #  - abort: one error line; nothing after the failing call (not b's
 #    callback for the same record, no later record or stream, no tick) but
 #    closing the open stream and fini of every instance, in reverse; exit 70.
@@ -54,11 +57,12 @@ init_b="b init mode=1 keys=out checks=ok"
 config continue
 : >"$rec"
 td -c "$ini" replay "$s1" "$s2"
-check_rc 0
+check_rc 70
 check_stdout_empty
 # All failures of s1 come within a second (a replay of 70 records): one
 # line; s2's single failure comes within that second too.
-check_stderr "thermos-dispatch: warning: a: on_process_running failed at $s1 record $first"
+check_stderr "thermos-dispatch: warning: a: on_process_running failed at $s1 record $first" \
+	"thermos-dispatch: a: $((n_running + 1)) callbacks failed"
 newfile
 {
 	echo "$init_a"
@@ -100,10 +104,11 @@ err=$nf.err
 	cat "$part2"
 } | "$TD" -c "$ini" replay - >"$out" 2>"$err"
 rc=$?
-check_rc 0
+check_rc 70
 check_stderr \
 	"thermos-dispatch: warning: a: on_process_running failed at - record $first" \
-	"thermos-dispatch: warning: a: on_process_running failed at - record $third (and 1 more failures)"
+	"thermos-dispatch: warning: a: on_process_running failed at - record $third (and 1 more failures)" \
+	"thermos-dispatch: a: $n_running callbacks failed"
 what="(continue, a pause): recorder lines"
 n=$(grep -c '^a on_process_running ' "$rec")
 if [ "$n" = "$n_running" ]; then ok; else
@@ -114,9 +119,10 @@ fi
 config disable
 : >"$rec"
 td -c "$ini" replay "$s1" "$s2"
-check_rc 0
+check_rc 70
 check_stdout_empty
-check_stderr "thermos-dispatch: a: on_process_running failed at $s1 record $first; instance disabled (on_error = disable)"
+check_stderr "thermos-dispatch: a: on_process_running failed at $s1 record $first; instance disabled (on_error = disable)" \
+	"thermos-dispatch: a: 1 callback failed"
 newfile
 {
 	echo "$init_a"
@@ -174,5 +180,35 @@ want="a init,b init,a on_stream_open,b on_stream_open,a on_stream_close,b on_str
 if [ "$got" = "$want" ]; then ok; else
 	fail "want $want" "got  $got"
 fi
+
+# --- continue, in tail ------------------------------------------------------
+# tail finishes the task and, like replay, exits 70 after saying how many
+# callbacks failed.
+config continue
+: >"$rec"
+td -c "$ini" tail --linger 0 "$s2"
+check_rc 70
+check_stdout_empty
+check_stderr "thermos-dispatch: warning: a: on_process_running failed at $s2 record $(
+	"$JQ" -r 'select(.event == "process_transition" and .state == "RUNNING") | .record' "$s2_events" | head -n 1)" \
+	"thermos-dispatch: a: 1 callback failed"
+
+# --- the bundled logger writing to a full device ------------------------------
+# Every write fails (the logger's output is flushed when the stream
+# closes): replay and tail finish, say how many callbacks failed, exit 70.
+LOGGER_DIR=$top_builddir/plugins/logger/.libs
+for cmd in replay "tail --linger 0"; do
+	what="thermos-dispatch $cmd $s2 >/dev/full"
+	newfile
+	err=$nf.err
+	"$TD" -c /dev/null -o "host.plugin_dir=$LOGGER_DIR" -o logger.module=logger \
+		$cmd "$s2" </dev/null >/dev/full 2>"$err"
+	rc=$?
+	check_rc 70
+	check_stderr "thermos-dispatch: logger: write to stdout: No space left on device" \
+		"thermos-dispatch: warning: logger: on_stream_close failed at $s2 record $(
+			"$JQ" -r '.record' "$s2_dump" | tail -n 1)" \
+		"thermos-dispatch: logger: 1 callback failed"
+done
 
 finish

@@ -16,6 +16,9 @@
 #include <string.h>
 
 #include <glib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "runner_state.h"
 #include "unit-helpers.h"
@@ -1398,6 +1401,93 @@ static void test_many_processes(void **unused) {
   td_runner_state_free(st);
 }
 
+/* The limit of processes a stream may name: the one past it is an error
+ * that leaves the state as it was, and runs of known processes go on. */
+static void test_max_processes(void **unused) {
+  (void)unused;
+  thermos_runner_state *st = td_runner_state_new(false, false);
+  td_runner_state_set_max_processes(st, 3);
+  const char *names[] = {"a", "b", "c"};
+  for (int i = 0; i < 3; i++) {
+    td_ckpt c = proc(names[i], 0, WAITING);
+    APPLY_OK(st, &c);
+  }
+  td_ckpt d = proc("d", 0, WAITING);
+  APPLY_ERR(st, &d, "more than 3 processes");
+  assert_int_equal(td_runner_state_process_count(st), 3);
+  td_ckpt a = proc("a", 1, FAILED);
+  APPLY_OK(st, &a);
+  td_ckpt again = proc("a", 2, WAITING);
+  APPLY_OK(st, &again);
+  assert_int_equal(td_runner_state_run_count_at(st, 0), 2);
+  td_runner_state_free(st);
+}
+
+/* Runs past the first live in blocks of eight: every one is kept, in
+ * order, across the block boundaries. */
+static void test_many_runs(void **unused) {
+  (void)unused;
+  thermos_runner_state *st = td_runner_state_new(false, false);
+  int64_t seq = 0;
+  for (int run = 0; run < 40; run++) {
+    td_ckpt w = proc("p", seq++, WAITING);
+    APPLY_OK(st, &w);
+    td_ckpt f = proc("p", seq++, FAILED);
+    APPLY_OK(st, &f);
+  }
+  assert_int_equal(td_runner_state_run_count_at(st, 0), 40);
+  assert_int_equal(td_runner_state_runs_started_at(st, 0), 40);
+  for (size_t run = 0; run < 40; run++) {
+    const thermos_process_status *r = td_runner_state_run_at(st, 0, run);
+    assert_int_equal(r->seq, (int64_t)(2 * run + 1));
+    assert_int_equal(r->state, FAILED);
+    assert_memory_equal(r->process.data, "p", 1);
+  }
+  assert_null(td_runner_state_run_at(st, 0, 40));
+  td_runner_state_free(st);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TD_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TD_ASAN 1
+#endif
+#endif
+
+/* What a process with one run costs: at most 150 bytes beside its name
+ * (a stream naming a million processes must not take a gigabyte).  The
+ * heap is measured by glibc's mallinfo2, which a sanitizer's allocator
+ * does not keep. */
+static void test_process_memory(void **unused) {
+  (void)unused;
+#if defined(TD_ASAN) || !defined(__GLIBC__)
+  skip();
+#else
+  enum { N = 200000, NAME_LEN = 8 };
+  char *names = g_malloc((size_t)N * (NAME_LEN + 1));
+  for (int i = 0; i < N; i++)
+    snprintf(names + (size_t)i * (NAME_LEN + 1), NAME_LEN + 1, "p%07d", i);
+  struct mallinfo2 before = mallinfo2();
+  thermos_runner_state *st = td_runner_state_new(false, false);
+  for (int i = 0; i < N; i++) {
+    td_ckpt c = proc(names + (size_t)i * (NAME_LEN + 1), 0, WAITING);
+    APPLY_OK(st, &c);
+  }
+  struct mallinfo2 after = mallinfo2();
+  size_t used =
+      (after.uordblks + after.hblkhd) - (before.uordblks + before.hblkhd);
+  size_t per_process = used / N;
+  print_message("a process with one run and an %d-byte name: %zu bytes\n",
+                NAME_LEN, per_process);
+  if (per_process > 150 + NAME_LEN)
+    fail_msg("a process with one run costs %zu bytes (want <= %d)", per_process,
+             150 + NAME_LEN);
+  td_runner_state_free(st);
+  g_free(names);
+#endif
+}
+
 /* ---- the reason buffer -------------------------------------------------- */
 
 static void test_reason_bounded(void **unused) {
@@ -1478,6 +1568,9 @@ int main(void) {
       cmocka_unit_test(test_names_are_bytes),
       cmocka_unit_test(test_names_copied),
       cmocka_unit_test(test_many_processes),
+      cmocka_unit_test(test_max_processes),
+      cmocka_unit_test(test_many_runs),
+      cmocka_unit_test(test_process_memory),
       cmocka_unit_test(test_reason_bounded),
       cmocka_unit_test(test_continues_after_error),
   };

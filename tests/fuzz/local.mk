@@ -46,8 +46,8 @@ EXTRA_DIST += tests/fuzz/README.md tests/fuzz/thrift.dict \
 # ---- libFuzzer binaries: only on request ----------------------------------
 FUZZ_SECONDS = 60
 FUZZ_CLANG = clang
-FUZZ_SANITIZE = -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined
+FUZZ_SANITIZE = -fsanitize=fuzzer,address,undefined,float-cast-overflow \
+	-fno-sanitize-recover=undefined,float-cast-overflow
 FUZZ_CFLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer
 # Extra libFuzzer options for every run, e.g. FUZZ_OPTIONS=-jobs=2.
 FUZZ_OPTIONS =
@@ -68,8 +68,8 @@ fuzz_core_objs = $(patsubst host/%.c,tests/fuzz/obj/%.o,$(fuzz_core_srcs)) \
 	tests/fuzz/obj/thrift-gen.o
 fuzz_headers = $(wildcard $(srcdir)/host/*.h $(srcdir)/include/thermos/*.h \
 	$(srcdir)/tests/fuzz/*.h)
-fuzz_lib_sanitize = -fsanitize=fuzzer-no-link,address,undefined \
-	-fno-sanitize-recover=undefined
+fuzz_lib_sanitize = -fsanitize=fuzzer-no-link,address,undefined,float-cast-overflow \
+	-fno-sanitize-recover=undefined,float-cast-overflow
 
 tests/fuzz/obj/%.o: $(srcdir)/host/%.c $(fuzz_headers) $(THRIFT_GEN_H)
 	$(AM_V_CC)$(MKDIR_P) tests/fuzz/obj && $(FUZZ_CLANG) \
