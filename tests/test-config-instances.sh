@@ -113,8 +113,9 @@ ini separate "[host]" "plugin_dir = $PLUG" \
 : >"$r1"
 : >"$r2"
 td -c "$ini" replay "$stream"
-check_rc 0
-check_stderr "thermos-dispatch: warning: two: tick failed"
+check_rc 70
+check_stderr "thermos-dispatch: warning: two: tick failed" \
+	"thermos-dispatch: two: 1 callback failed"
 what="two instances: one's file"
 check_calls "$r1" "$(one one)"
 what="two instances: two's file"

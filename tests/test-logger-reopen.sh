@@ -165,10 +165,11 @@ exec 3>&-
 wait_for '! kill -0 "$pid" 2>/dev/null' || abandon "the host did not finish"
 wait "$pid"
 rc=$?
-check_rc 0
+check_rc 70
 check_stdout_empty
 check_stderr "thermos-dispatch: logger: reopen $tmp/dir/log: No such file or directory (still writing to the old file)" \
-	"thermos-dispatch: warning: logger: reopen failed"
+	"thermos-dispatch: warning: logger: reopen failed" \
+	"thermos-dispatch: logger: 1 callback failed"
 newfile
 "$JQ" -c 'del(.source)' "$tmp/dir.old/log" >"$nf"
 got_all=$nf

@@ -7,10 +7,11 @@
 #   error of `textfile` (exit 78) and creates nothing; `tail` (interval = 1)
 #   fails on its tick: exit 70 under on_error = abort (the host's "tick
 #   failed; aborting" line and the plugin's reason naming the file), a
-#   warning and exit 0 under continue; no directory is created;
+#   warning, the count of failed callbacks when stopped, and exit 70 under
+#   continue; no directory is created;
 # - a textfile in a read-only directory, the host run as an unprivileged
 #   user (setpriv to 65534; tests run as root, who writes anyway): exit 70
-#   under abort, a warning and exit 0 under continue; either way the
+#   under abort, a warning, the count and exit 70 under continue; either way the
 #   previous file is untouched and no temporary file is left;
 # - a writable textfile is written on tick while tail runs (interval = 1),
 #   atomically: readers never see a partial file.
@@ -32,6 +33,18 @@ check_reason() {
 		ok
 	else
 		fail "$1: want a line '$PFX: metrics: ...' naming $2 and '$3'"
+		show_file stderr "$err"
+	fi
+}
+
+# check_count_line: stderr ends with the host's count of the metrics
+# instance's failed callbacks (one tick a second: how many depends on the
+# run's length).
+check_count_line() {
+	if tail -n 1 "$err" | grep -q -E "^$PFX: metrics: [0-9]+ callbacks? failed\$"; then
+		ok
+	else
+		fail "want the last line '$PFX: metrics: N callbacks failed'"
 		show_file stderr "$err"
 	fi
 }
@@ -63,8 +76,9 @@ bg_start cont "$TD" -c "$ini" -o "metrics.textfile=$missing" -o metrics.interval
 what="thermos-dispatch ... tail --forever (textfile in a missing directory, on_error = continue)"
 if wait_grep "$BG/cont.err" 10 "$WARN_LINE"; then ok; else fail "no '$WARN_LINE' within 10 s"; fi
 host_stop cont
-check_rc 0
+check_rc 70
 check_stdout_empty
+check_count_line
 check_reason "missing directory, continue" "$missing" "No such file or directory"
 what="no directory created"
 if [ -e "$tmp/missing" ]; then fail "$tmp/missing exists"; else ok; fi
@@ -133,8 +147,9 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 		tail --forever "$NB/hello.runner"
 	if wait_grep "$BG/nb-cont.err" 10 "$WARN_LINE"; then ok; else fail "no '$WARN_LINE' within 10 s"; fi
 	host_stop nb-cont
-	check_rc 0
+	check_rc 70
 	check_stdout_empty
+	check_count_line
 	check_reason "read-only directory, continue" "$NB/ro/m.prom" "Permission denied"
 	what="read-only directory, continue: the previous file"
 	if cmp -s "$tmp/previous" "$NB/ro/m.prom"; then ok; else fail "$NB/ro/m.prom changed"; show_file textfile "$NB/ro/m.prom"; fi
