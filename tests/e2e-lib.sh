@@ -35,9 +35,15 @@ if [ ! -x "$TD" ]; then
 	printf '%s: ERROR: binary not found: %s\n' "$test_name" "$TD"
 	exit 99
 fi
+# jq is a test-only dependency: without it the end-to-end tests are
+# skipped (configure says so), except in CI, where all must run.
 if ! "$JQ" -n 'true' >/dev/null 2>&1; then
-	printf '%s: ERROR: jq not usable: %s\n' "$test_name" "$JQ"
-	exit 99
+	if [ "${CI:-}" = true ]; then
+		printf '%s: ERROR: jq not usable: %s\n' "$test_name" "$JQ"
+		exit 99
+	fi
+	printf '%s: SKIP: jq not found (Debian package jq)\n' "$test_name"
+	exit 77
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/td-e2e.XXXXXX") || {

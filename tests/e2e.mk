@@ -12,6 +12,7 @@ e2e_tests = \
 	tests/test-torn.sh \
 	tests/test-malformed.sh \
 	tests/test-dump-roundtrip.sh \
-	tests/test-encode.sh
+	tests/test-encode.sh \
+	tests/test-chain-finalize.sh
 TESTS += $(e2e_tests)
 EXTRA_DIST += $(e2e_tests) tests/e2e-lib.sh tests/fixtures

@@ -5,7 +5,8 @@ SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
 	THERMOS_DISPATCH='$(abs_top_builddir)/thermos-dispatch'; JQ='$(JQ)'; \
-	export top_srcdir top_builddir THERMOS_DISPATCH JQ; \
+	THRIFT='$(THRIFT)'; \
+	export top_srcdir top_builddir THERMOS_DISPATCH JQ THRIFT; \
 	TD_VALGRIND='$(TD_VALGRIND)'; VALGRIND='$(VALGRIND)'; \
 	TD_TIME_SCALE='$(TD_TIME_SCALE)'; TD_SANITIZERS='$(TD_SANITIZERS)'; \
 	export TD_VALGRIND VALGRIND TD_TIME_SCALE TD_SANITIZERS;
@@ -17,13 +18,17 @@ else
 TD_SANITIZERS = no
 endif
 
-# `make check-valgrind`: the end-to-end tests (every shell driver) again,
-# with every run of the binary under valgrind's memcheck, leak check full
-# (tests/e2e-lib.sh): an error or a leak fails the test.  Timeouts are
-# scaled by TD_TIME_SCALE for the slower runs.  Not for a sanitizer build.
+# `make check-valgrind`: the end-to-end tests that exercise plugins,
+# following, cursors, metrics and faults again, with every run of the binary
+# under valgrind's memcheck, leak check full (tests/e2e-lib.sh): an error or
+# a leak fails the test.  (The pure-pipeline tests, state, dump, encode and
+# malformed input, are covered by the sanitizer build and the fuzz
+# replays.)  Timeouts are scaled by TD_TIME_SCALE for the slower runs.  Not
+# for a sanitizer build.
 TD_VALGRIND =
 TD_TIME_SCALE = 1
-valgrind_tests = $(filter %.sh,$(TESTS))
+valgrind_tests = $(td_plugin_tests) $(logger_tests) $(follow_tests) \
+	$(metrics_tests) $(fault_tests)
 check-valgrind:
 	@if test -z "$(VALGRIND)"; then \
 	  echo "check-valgrind: valgrind was not found by configure (Debian package valgrind)"; \

@@ -66,8 +66,10 @@ tests_plugins_newer_minor_la_CFLAGS = $(td_test_plugin_cflags)
 tests_plugins_newer_minor_la_LDFLAGS = $(td_test_plugin_ldflags)
 
 # Every member's offset and every constant of <thermos/handler.h>, pinned.
+if HAVE_CMOCKA
 check_PROGRAMS += tests/test-abi-layout
 TESTS += tests/test-abi-layout
+endif
 tests_test_abi_layout_SOURCES = tests/test-abi-layout.c
 tests_test_abi_layout_CFLAGS = $(td_unit_cflags)
 tests_test_abi_layout_LDADD = $(td_unit_ldadd)

@@ -7,11 +7,14 @@ THRIFT_GEN_H = $(THRIFT_GEN_DIR)/thermos_thermos_internal_types.h
 
 # Thrift 0.17's generated finalize functions do not chain up to the parent
 # class, leaking every object: patch each to call ThriftStruct's finalize.
+# The script counts them against the IDL's structs and unions, and fails
+# the build when they differ.
 $(THRIFT_GEN_C) $(THRIFT_GEN_H): thrift/stamp-gen
 thrift/stamp-gen: $(srcdir)/thrift/thermos_internal.thrift $(srcdir)/thrift/chain-finalize.awk
 	$(AM_V_GEN)rm -rf $(THRIFT_GEN_DIR) && $(MKDIR_P) $(THRIFT_GEN_DIR) && \
 	$(THRIFT) --gen c_glib -out $(THRIFT_GEN_DIR) $(srcdir)/thrift/thermos_internal.thrift && \
-	$(AWK) -f $(srcdir)/thrift/chain-finalize.awk $(THRIFT_GEN_C) > $(THRIFT_GEN_C).tmp && \
+	$(AWK) -v expected=`$(GREP) -c -E '^(struct|union) ' $(srcdir)/thrift/thermos_internal.thrift` \
+	  -f $(srcdir)/thrift/chain-finalize.awk $(THRIFT_GEN_C) > $(THRIFT_GEN_C).tmp && \
 	mv $(THRIFT_GEN_C).tmp $(THRIFT_GEN_C) && touch $@
 
 BUILT_SOURCES += $(THRIFT_GEN_C) $(THRIFT_GEN_H)
