@@ -62,12 +62,16 @@ static thermos_process_status *append_run(process_entry *e, bool truncate) {
 
 /*
  * Entries live in blocks that never move (a reader's pointer to a run stays
- * valid while others are added): 16 entries in the first block, twice as
- * many in each next one up to ENTRY_BLOCK_MAX, so that a small task costs
- * little and a huge one wastes at most one block.
+ * valid while others are added): 4 entries in the first block, twice as
+ * many in each next one up to 1024, then 1024 a block, so that a small
+ * task costs little and a huge one wastes at most one block.
  */
-#define ENTRY_BLOCK_MIN 16
-#define ENTRY_BLOCK_MAX 1024
+#define ENTRY_SHIFT_MIN 2  /* the first block: 4 entries */
+#define ENTRY_SHIFT_MAX 10 /* the largest: 1024 */
+#define ENTRY_DOUBLING_BLOCKS (ENTRY_SHIFT_MAX - ENTRY_SHIFT_MIN + 1)
+/* Entries in the doubling blocks: 4 + 8 + ... + 1024. */
+#define ENTRY_DOUBLING_TOTAL                                                   \
+  (((size_t)2 << ENTRY_SHIFT_MAX) - ((size_t)1 << ENTRY_SHIFT_MIN))
 
 typedef struct entry_blocks {
   process_entry **blocks;
@@ -76,27 +80,25 @@ typedef struct entry_blocks {
   size_t capacity; /* entries in all blocks */
 } entry_blocks;
 
-/* Entries in the doubling blocks: 16 + 32 + ... + 1024. */
-#define ENTRY_DOUBLING_TOTAL (2 * ENTRY_BLOCK_MAX - ENTRY_BLOCK_MIN)
-
 /* Entry `i`, found with a little arithmetic (this is on the per-record
- * path): in the doubling blocks, block b starts at 16 * 2^b - 16. */
+ * path): doubling block b starts at 4 * 2^b - 4. */
 static process_entry *entry_at(const entry_blocks *eb, size_t i) {
+  const size_t first = (size_t)1 << ENTRY_SHIFT_MIN;
   if (i < ENTRY_DOUBLING_TOTAL) {
-    unsigned b = g_bit_storage(i + ENTRY_BLOCK_MIN) - 5; /* 16 = 2^4 */
-    size_t start = ((size_t)ENTRY_BLOCK_MIN << b) - ENTRY_BLOCK_MIN;
+    unsigned b = g_bit_storage(i + first) - 1 - ENTRY_SHIFT_MIN;
+    size_t start = (first << b) - first;
     return &eb->blocks[b][i - start];
   }
-  size_t k = (i - ENTRY_DOUBLING_TOTAL) / ENTRY_BLOCK_MAX;
-  size_t start = ENTRY_DOUBLING_TOTAL + k * ENTRY_BLOCK_MAX;
-  return &eb->blocks[7 + k][i - start];
+  size_t k = (i - ENTRY_DOUBLING_TOTAL) >> ENTRY_SHIFT_MAX;
+  size_t start = ENTRY_DOUBLING_TOTAL + (k << ENTRY_SHIFT_MAX);
+  return &eb->blocks[ENTRY_DOUBLING_BLOCKS + k][i - start];
 }
 
 /* A new zeroed entry at the end. */
 static process_entry *entry_append(entry_blocks *eb) {
   if (eb->count == eb->capacity) {
-    /* 16, 32, ..., 1024 (seven doubling blocks), then 1024 each. */
-    size_t size = (size_t)ENTRY_BLOCK_MIN << MIN(eb->n_blocks, (size_t)6);
+    size_t size = (size_t)1 << (ENTRY_SHIFT_MIN +
+                                MIN(eb->n_blocks, ENTRY_DOUBLING_BLOCKS - 1));
     eb->blocks = g_renew(process_entry *, eb->blocks, eb->n_blocks + 1);
     eb->blocks[eb->n_blocks++] = g_new(process_entry, size);
     eb->capacity += size;
@@ -111,7 +113,7 @@ static process_entry *entry_append(entry_blocks *eb) {
  * never move: a name costs its bytes, not a heap chunk's header and
  * rounding.  A name larger than a block gets a block of its own.
  */
-#define NAME_BLOCK_MIN 256
+#define NAME_BLOCK_MIN 64
 #define NAME_BLOCK_MAX 65536
 
 typedef struct name_arena {

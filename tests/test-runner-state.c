@@ -1379,21 +1379,23 @@ static void test_names_copied(void **unused) {
   td_runner_state_free(st);
 }
 
+/* Past the doubling blocks of entries (4 + 8 + ... + 1024) into the
+ * fixed ones: every process is found where it was put. */
 static void test_many_processes(void **unused) {
   (void)unused;
   thermos_runner_state *st = td_runner_state_new(false, false);
-  char names[2000][16];
-  for (int i = 0; i < 2000; i++) {
+  char names[5000][16];
+  for (int i = 0; i < 5000; i++) {
     snprintf(names[i], sizeof names[i], "proc-%d", i);
     td_ckpt c = proc(names[i], i, WAITING);
     APPLY_OK(st, &c);
   }
-  for (int i = 0; i < 2000; i++) {
+  for (int i = 0; i < 5000; i++) {
     td_ckpt c = proc(names[i], i + 1, FORKED);
     APPLY_OK(st, &c);
   }
-  assert_int_equal(td_runner_state_process_count(st), 2000);
-  for (int i = 0; i < 2000; i++) {
+  assert_int_equal(td_runner_state_process_count(st), 5000);
+  for (int i = 0; i < 5000; i++) {
     size_t at = find(st, names[i], strlen(names[i]));
     assert_int_equal(at, (size_t)i);
     assert_int_equal(td_runner_state_run_at(st, at, 0)->seq, i + 1);
