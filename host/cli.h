@@ -26,6 +26,10 @@ int td_usage_error(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /** The message for an option getopt_long refused (argv[optind - 1]). */
 int td_bad_option(const char *cmd, char **argv);
 
+/** The exit status of a command stopped by `sig` (SIGINT or SIGTERM):
+ * 130 or 143, as a shell reports a process the signal killed. */
+int td_exit_for_signal(int sig);
+
 /** Prints the version line; returns TD_EXIT_OK. */
 int td_print_version(void);
 

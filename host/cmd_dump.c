@@ -4,7 +4,6 @@
  * stream broken half-way still shows everything before the break.
  */
 #include <getopt.h>
-#include <signal.h>
 #include <inttypes.h>
 #include <stdbool.h>
 
@@ -49,7 +48,7 @@ static int dump(td_stream *s, bool strict) {
   for (bool more = true; more;) {
     int sig = td_signals_stop_requested();
     if (sig) {
-      rc = sig == SIGINT ? TD_EXIT_SIGINT : TD_EXIT_SIGTERM;
+      rc = td_exit_for_signal(sig);
       break;
     }
     switch (td_stream_next(s, &rec, &ck)) {

@@ -4,7 +4,6 @@
  * each with its own state; an error in one stops that one only.
  */
 #include <getopt.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <time.h>
 
@@ -64,8 +63,7 @@ static int replay_file(const char *path, const td_config *cfg, td_dispatcher *d,
       rc = TD_EXIT_SOFTWARE;
       break;
     case TD_PUMP_STOPPED:
-      rc = td_signals_stop_requested() == SIGINT ? TD_EXIT_SIGINT
-                                                 : TD_EXIT_SIGTERM;
+      rc = td_exit_for_signal(td_signals_stop_requested());
       break;
     }
   }
@@ -134,7 +132,7 @@ int td_cmd_replay(int argc, char **argv) {
     rc = max_code(rc, TD_EXIT_SOFTWARE);
   int sig = td_signals_stop_requested();
   if (sig)
-    rc = max_code(rc, sig == SIGINT ? TD_EXIT_SIGINT : TD_EXIT_SIGTERM);
+    rc = max_code(rc, td_exit_for_signal(sig));
   td_dispatcher_free(d);
   td_plugin_set_stop(set);
   td_config_free(cfg);

@@ -4,7 +4,6 @@
  * ends with, so it is a warning unless --strict.
  */
 #include <getopt.h>
-#include <signal.h>
 #include <stdbool.h>
 
 #include "cli.h"
@@ -40,7 +39,7 @@ static int reconstruct(td_stream *s, thermos_runner_state *st, bool strict) {
   for (;;) {
     int sig = td_signals_stop_requested();
     if (sig)
-      return sig == SIGINT ? TD_EXIT_SIGINT : TD_EXIT_SIGTERM;
+      return td_exit_for_signal(sig);
     switch (td_stream_next(s, &rec, &ck)) {
     case TD_STREAM_RECORD:
       if (td_runner_state_apply(st, &ck, &tr, reason, sizeof reason) < 0) {

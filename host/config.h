@@ -46,8 +46,8 @@ typedef struct td_config {
   char *plugin_dir;
   uint32_t max_record_size;
   uint32_t max_processes; /**< per stream */
-  char *state_dir; /**< NULL when empty */
-  int log_level;   /**< THERMOS_LOG_* */
+  char *state_dir;        /**< NULL when empty */
+  int log_level;          /**< THERMOS_LOG_* */
   double linger;
   bool truncate;
   double rescan_interval;

@@ -15,6 +15,8 @@
 
 #include <glib.h>
 
+#include "big_endian.h"
+
 /* Thrift binary protocol type bytes. */
 enum {
   T_STOP = 0,
@@ -51,15 +53,6 @@ static int fail(cursor *c, const char *fmt, ...) {
 
 static inline size_t left(const cursor *c) { return (size_t)(c->end - c->p); }
 
-static inline uint32_t be32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-         (uint32_t)p[3];
-}
-
-static inline uint64_t be64(const uint8_t *p) {
-  return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
-
 static inline int need(cursor *c, size_t n, const char *what) {
   if (left(c) < n)
     return fail(c, "%s runs past the end of the record", what);
@@ -77,7 +70,7 @@ static inline int read_i32(cursor *c, int32_t *v, const char *what) {
   *v = 0;
   if (need(c, 4, what))
     return -1;
-  *v = (int32_t)be32(c->p);
+  *v = (int32_t)td_be32(c->p);
   c->p += 4;
   return 0;
 }
@@ -85,7 +78,7 @@ static inline int read_i32(cursor *c, int32_t *v, const char *what) {
 static inline int read_i64(cursor *c, int64_t *v, const char *what) {
   if (need(c, 8, what))
     return -1;
-  *v = (int64_t)be64(c->p);
+  *v = (int64_t)td_be64(c->p);
   c->p += 8;
   return 0;
 }
@@ -93,7 +86,7 @@ static inline int read_i64(cursor *c, int64_t *v, const char *what) {
 static inline int read_double(cursor *c, double *v, const char *what) {
   if (need(c, 8, what))
     return -1;
-  uint64_t bits = be64(c->p);
+  uint64_t bits = td_be64(c->p);
   memcpy(v, &bits, sizeof *v);
   c->p += 8;
   return 0;

@@ -18,6 +18,8 @@
 
 #include <glib.h>
 
+#include "big_endian.h"
+
 /* The buffer starts small (a host following ten thousand streams keeps
  * ten thousand of them) and doubles, up to READ_CAPACITY, each time a read
  * fills it: a large file is then read in large reads. */
@@ -110,11 +112,6 @@ static td_frame_status read_failed(char *reason, size_t reason_len) {
   return err == EINTR ? TD_FRAME_INTERRUPTED : TD_FRAME_IO;
 }
 
-static inline uint32_t be32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-         (uint32_t)p[3];
-}
-
 td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
                                 size_t reason_len) {
   rec->index = fr->index;
@@ -141,7 +138,7 @@ td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
       return TD_FRAME_TORN;
     }
   }
-  uint32_t n = be32(fr->buf + fr->start);
+  uint32_t n = td_be32(fr->buf + fr->start);
   if (n > fr->max_record_size) {
     snprintf(reason, reason_len,
              "record size %" PRIu32 " exceeds limit %" PRIu32, n,

@@ -10,7 +10,7 @@ host_libtdjson_la_LIBADD = $(GLIB_LIBS)
 noinst_LTLIBRARIES += host/libtdcore.la
 host_libtdcore_la_SOURCES = \
 	host/framing.c host/framing.h \
-	host/decoder.c host/decoder.h \
+	host/decoder.c host/decoder.h host/big_endian.h \
 	host/runner_state.c host/runner_state.h \
 	host/diag.c host/diag.h \
 	host/stream_reader.c host/stream_reader.h \

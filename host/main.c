@@ -74,6 +74,10 @@ int td_bad_option(const char *cmd, char **argv) {
   return td_usage_error(cmd, "unknown option '%s'", word);
 }
 
+int td_exit_for_signal(int sig) {
+  return sig == SIGINT ? TD_EXIT_SIGINT : TD_EXIT_SIGTERM;
+}
+
 int td_print_version(void) {
   printf("%s %s\n", TD_PROGRAM, PACKAGE_VERSION);
   return TD_EXIT_OK;
