@@ -97,6 +97,7 @@ td_plugin_tests = \
 	tests/test-plugin-header.sh \
 	tests/test-config-errors.sh \
 	tests/test-config-ranges.sh \
+	tests/test-config-file.sh \
 	tests/test-config-instances.sh
 TESTS += $(td_plugin_tests)
 EXTRA_DIST += $(td_plugin_tests)
