@@ -43,7 +43,7 @@ static char *fd_name(int fd, char **why, const char *path) {
 
 static td_module *load_checked(const char *name, const char *path,
                                char **reason) {
-  int fd = td_open_trusted(path, NULL, reason);
+  int fd = td_open_trusted(path, reason);
   if (fd < 0)
     return NULL;
   char *file = fd_name(fd, reason, path);

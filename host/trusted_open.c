@@ -179,7 +179,7 @@ static bool step(walk *w, const char *comp, int *links, int *fd) {
   return push_dir(w, dfd);
 }
 
-int td_open_trusted(const char *path, char **resolved, char **why) {
+int td_open_trusted(const char *path, char **why) {
   if (!g_path_is_absolute(path)) {
     *why = g_strdup_printf("%s: not an absolute path", path);
     return -1;
@@ -211,9 +211,6 @@ int td_open_trusted(const char *path, char **resolved, char **why) {
     g_array_set_size(w.stack, w.stack->len - 1);
   }
   g_array_free(w.stack, TRUE);
-  if (fd >= 0 && resolved)
-    *resolved = g_string_free(w.real, FALSE);
-  else
-    g_string_free(w.real, TRUE);
+  g_string_free(w.real, TRUE);
   return fd;
 }

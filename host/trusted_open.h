@@ -11,10 +11,10 @@
  * must be owned by root or the host's user and not writable by group or
  * others unless sticky; every link followed must be owned by root or the
  * host's user; the file itself likewise, checked through the descriptor
- * returned.  Returns the descriptor (close-on-exec) and, if `resolved` is
- * not NULL, the file's resolved name (g_free it); or -1 with `*why` set
- * to "NAME: WHY" (g_free it).
+ * returned.  Returns the descriptor (close-on-exec), or -1 with `*why`
+ * set to "NAME: WHY" (g_free it), NAME the resolved name of what failed
+ * (or `path` itself when a lookup failed).
  */
-int td_open_trusted(const char *path, char **resolved, char **why);
+int td_open_trusted(const char *path, char **why);
 
 #endif
