@@ -28,13 +28,14 @@ static const char TAIL_USAGE[] =
     "\n"
     "  --forever    do not stop when the task is over\n"
     "  --linger S   the task is over S seconds after its terminal status with\n"
-    "               nothing appended (default: [host] linger, 5)\n"
+    "               nothing appended (default: [host] linger, 5; at most\n"
+    "               2592000, 30 days)\n"
     "  -h, --help   show this help and exit\n";
 
 typedef struct tail_options {
   bool forever;
-  double linger; /* < 0: the configuration's */
-  bool bad_linger;
+  double linger;    /* < 0: the configuration's */
+  char *bad_linger; /* the usage error, or NULL */
 } tail_options;
 
 enum { OPT_FOREVER = 256, OPT_LINGER };
@@ -45,10 +46,16 @@ static bool tail_option(int opt, void *user) {
   case OPT_FOREVER:
     o->forever = true;
     return true;
-  case OPT_LINGER:
-    if (!td_parse_double(optarg, &o->linger) || o->linger < 0)
-      o->bad_linger = true;
+  case OPT_LINGER: {
+    char *expected;
+    if (!td_parse_seconds(optarg, 0, TD_SECONDS_MAX, &o->linger, &expected)) {
+      g_free(o->bad_linger);
+      o->bad_linger =
+          g_strdup_printf("--linger: expected %s, not '%s'", expected, optarg);
+    }
+    g_free(expected);
     return true;
+  }
   default:
     return false;
   }
@@ -159,12 +166,17 @@ int td_cmd_tail(int argc, char **argv) {
       {NULL, 0, NULL, 0}};
   static const td_command_spec spec = {"tail",      TAIL_USAGE, options, NULL,
                                        tail_option, 1,          1};
-  tail_options o = {false, -1, false};
+  tail_options o = {false, -1, NULL};
   int rc = td_parse_command(argc, argv, &spec, &o);
-  if (rc != TD_PARSE_CONTINUE)
+  if (rc != TD_PARSE_CONTINUE) {
+    g_free(o.bad_linger);
     return rc;
-  if (o.bad_linger)
-    return td_usage_error("tail", "--linger needs a number of seconds");
+  }
+  if (o.bad_linger) {
+    rc = td_usage_error("tail", "%s", o.bad_linger);
+    g_free(o.bad_linger);
+    return rc;
+  }
   const char *path = argv[optind];
   if (strcmp(path, "-") == 0)
     return td_usage_error("tail", "FILE cannot be standard input");

@@ -2,19 +2,25 @@
  * Reading the configuration with inih.
  *
  * Debian's inih neither reports line numbers to handlers nor calls them
- * for a section without keys, and silently cuts lines at 200 characters.
- * So the file is fed to ini_parse_stream one line per read: the reader
- * counts lines, notices section lines (an empty [plugin:x] is an instance
- * too), and refuses over-long lines instead of letting them be cut.
+ * for a section without keys, silently cuts lines at 200 characters and
+ * section names at 49, and ends a value at a NUL byte.  So the file is
+ * read whole (at most MAX_CONFIG_BYTES) and fed to ini_parse_stream one
+ * line per read: the reader counts lines, tracks the section itself (an
+ * empty [plugin:x] is an instance too; its name is never cut, and spaces
+ * inside the brackets are dropped for both), and refuses over-long lines
+ * and NUL bytes instead of letting them be cut.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 #include <thermos/handler.h>
@@ -28,6 +34,10 @@
 #define PLUGIN_PREFIX "plugin:"
 /* inih's buffer holds INI_MAX_LINE bytes: the text, a newline and a NUL. */
 #define MAX_LINE_CHARS (INI_MAX_LINE - 2)
+/* The largest configuration file read: far beyond any real one, and a
+ * bound on what a wrong -c (/dev/zero, a log file) makes the host hold. */
+#define MAX_CONFIG_BYTES (1024 * 1024)
+#define UTF8_BOM "\xEF\xBB\xBF"
 
 typedef struct host_value {
   char *key;
@@ -38,11 +48,12 @@ typedef struct host_value {
 typedef struct parser {
   td_config *cfg;
   const char *file;
-  FILE *fp;
+  char *data; /* the file's text */
+  size_t len;
+  size_t pos; /* where the next line starts */
   int line;
   int errors;
-  char *buf;
-  size_t buf_cap;
+  char *section;         /* the current section's name (trimmed), or NULL */
   GPtrArray *host;       /* host_value *, in the order written */
   td_origin host_origin; /* the [host] line */
 } parser;
@@ -185,6 +196,8 @@ td_origin td_instance_key_origin(const td_instance_conf *ic, const char *key) {
 /* A section line: [host] or [plugin:NAME]. */
 static void on_section(parser *p, const char *name) {
   td_origin origin = {p->file, p->line};
+  g_free(p->section);
+  p->section = g_strdup(name);
   if (strcmp(name, "host") == 0) {
     p->host_origin = origin;
     return;
@@ -206,57 +219,77 @@ static void on_section(parser *p, const char *name) {
   p->errors++;
 }
 
-/* Looks at a line before inih does: a section line registers the section. */
-static void scan_section(parser *p, const char *line) {
-  while (*line == ' ' || *line == '\t')
-    line++;
+/* Looks at a line before inih does: a section line registers the
+ * section, and is rewritten without the spaces inside its brackets so that
+ * "[ host ]" is [host] for inih too. */
+static void scan_section(parser *p, char *line) {
   if (*line != '[')
     return;
-  const char *end = strchr(line, ']');
+  char *end = strchr(line, ']');
   if (!end)
     return; /* inih reports the syntax error */
   char *name = g_strndup(line + 1, (gsize)(end - line - 1));
   g_strstrip(name);
   on_section(p, name);
+  size_t n = strlen(name);
+  memmove(line + 1, name, n);
+  memmove(line + 1 + n, end, strlen(end) + 1);
   g_free(name);
 }
 
+/* Hands inih the next line: unindented, without its line end, a section
+ * line normalised; an over-long line or one with a NUL byte is reported
+ * and replaced by an empty one (so inih's count of lines stays ours). */
 static char *read_line(char *str, int num, void *stream) {
   parser *p = stream;
-  ssize_t n = getline(&p->buf, &p->buf_cap, p->fp);
-  if (n < 0)
+  if (p->pos >= p->len)
     return NULL;
+  char *text = p->data + p->pos;
+  const char *nl = memchr(text, '\n', p->len - p->pos);
+  size_t len = nl ? (size_t)(nl - text) : p->len - p->pos;
+  p->pos += len + (nl ? 1 : 0);
   p->line++;
-  size_t len = (size_t)n;
-  while (len && (p->buf[len - 1] == '\n' || p->buf[len - 1] == '\r'))
+  if (p->line == 1 && len >= 3 && memcmp(text, UTF8_BOM, 3) == 0) {
+    text += 3; /* a byte-order mark: the text is UTF-8, as expected */
+    len -= 3;
+  }
+  while (len && text[len - 1] == '\r')
     len--;
-  if (len > (size_t)MAX_LINE_CHARS || len + 2 > (size_t)num) {
-    td_origin origin = {p->file, p->line};
-    td_config_report(origin, NULL, NULL, "line longer than %d characters",
-                     MAX_LINE_CHARS);
+  td_origin origin = {p->file, p->line};
+  bool too_long = len > (size_t)MAX_LINE_CHARS || len + 2 > (size_t)num;
+  if (too_long || memchr(text, '\0', len)) {
+    if (too_long)
+      td_config_report(origin, NULL, NULL, "line longer than %d characters",
+                       MAX_LINE_CHARS);
+    else
+      td_config_report(origin, NULL, NULL, "a NUL byte in the line");
     p->errors++;
-    /* Hand inih an empty line so its count stays ours. */
     strcpy(str, "\n");
     return str;
   }
-  p->buf[len] = '\0';
   /* inih takes an indented line for the continuation of the key above
    * it, so a stray indent would silently change another key's value:
    * lines are read unindented instead. */
-  size_t lead = strspn(p->buf, " \t");
-  memmove(p->buf, p->buf + lead, len - lead + 1);
-  len -= lead;
-  scan_section(p, p->buf);
-  memcpy(str, p->buf, len);
+  size_t lead = 0;
+  while (lead < len && (text[lead] == ' ' || text[lead] == '\t'))
+    lead++;
+  memcpy(str, text + lead, len - lead);
+  str[len - lead] = '\0';
+  scan_section(p, str);
+  len = strlen(str);
   str[len] = '\n';
   str[len + 1] = '\0';
   return str;
 }
 
-static int on_key(void *user, const char *section, const char *key,
+/* inih's `section` is ignored: it is cut at 49 characters, and the
+ * reader tracks the whole name. */
+static int on_key(void *user, const char *inih_section, const char *key,
                   const char *value) {
+  (void)inih_section;
   parser *p = user;
   td_origin origin = {p->file, p->line};
+  const char *section = p->section ? p->section : "";
   if (!*section) {
     td_config_report(origin, NULL, key, "key outside a section");
     p->errors++;
@@ -273,12 +306,77 @@ static int on_key(void *user, const char *section, const char *key,
   return 1;
 }
 
-static bool read_file(parser *p, const char *path) {
-  p->fp = fopen(path, "r");
-  if (!p->fp) {
-    td_error("%s: %s", path, g_strerror(errno));
-    return false;
+/* Reads at most `max` bytes of `fd` into a NUL-terminated buffer; a
+ * return with *n == max means there may be more. */
+static char *read_at_most(int fd, size_t size_hint, size_t max, size_t *n,
+                          int *err) {
+  size_t cap = MIN(size_hint, max) + 1;
+  char *data = g_malloc(cap + 1);
+  *n = 0;
+  *err = 0;
+  while (*n < max) {
+    if (*n == cap) {
+      cap = MIN(cap * 2, max);
+      data = g_realloc(data, cap + 1);
+    }
+    ssize_t r = read(fd, data + *n, cap - *n);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      *err = errno;
+      g_free(data);
+      return NULL;
+    }
+    if (r == 0)
+      break;
+    *n += (size_t)r;
   }
+  data[*n] = '\0';
+  return data;
+}
+
+/* The whole file, refused unless a regular file of at most
+ * MAX_CONFIG_BYTES; one byte more is read, so that a file that grows
+ * while it is read is refused too. */
+static char *slurp(const char *path, size_t *len) {
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    td_error("%s: %s", path, g_strerror(errno));
+    return NULL;
+  }
+  struct stat sb;
+  char *data = NULL;
+  int err = 0;
+  bool too_large = false;
+  if (fstat(fd, &sb) != 0) {
+    err = errno;
+  } else if (S_ISDIR(sb.st_mode)) {
+    err = EISDIR;
+  } else if (!S_ISREG(sb.st_mode)) {
+    td_error("%s: not a regular file", path);
+  } else if (sb.st_size > MAX_CONFIG_BYTES) {
+    too_large = true;
+  } else {
+    data =
+        read_at_most(fd, (size_t)sb.st_size, MAX_CONFIG_BYTES + 1, len, &err);
+    if (data && *len > MAX_CONFIG_BYTES) {
+      too_large = true;
+      g_clear_pointer(&data, g_free);
+    }
+  }
+  if (err)
+    td_error("%s: %s", path, g_strerror(err));
+  if (too_large)
+    td_error("%s: larger than %d bytes (1 MiB)", path, MAX_CONFIG_BYTES);
+  close(fd);
+  return data;
+}
+
+static bool read_file(parser *p, const char *path) {
+  p->data = slurp(path, &p->len);
+  if (!p->data)
+    return false;
   p->file = g_string_chunk_insert_const(p->cfg->strings, path);
   int rc = ini_parse_stream(read_line, p, on_key, p);
   if (rc > 0) {
@@ -289,12 +387,7 @@ static bool read_file(parser *p, const char *path) {
     td_error("%s: cannot read the configuration", path);
     p->errors++;
   }
-  if (ferror(p->fp)) {
-    td_error("%s: %s", path, g_strerror(errno));
-    p->errors++;
-  }
-  fclose(p->fp);
-  p->fp = NULL;
+  g_clear_pointer(&p->data, g_free);
   return true;
 }
 
@@ -455,7 +548,7 @@ td_config *td_config_load(const td_config_args *args, bool keep_going,
     apply_instance_keys(&p, g_ptr_array_index(cfg->instances, i));
 
   g_ptr_array_free(p.host, TRUE);
-  free(p.buf);
+  g_free(p.section);
   if (usage_error) {
     *exit_code = TD_EXIT_USAGE;
     td_config_free(cfg);

@@ -84,11 +84,25 @@ void td_config_report(td_origin origin, const char *section, const char *key,
 int td_config_apply_host_key(td_config *cfg, const char *key, const char *value,
                              td_origin origin);
 
+/** The longest duration any key or option takes, in seconds (30 days):
+ * GLib's timers count guint milliseconds, so every duration the host
+ * accepts converts to one without overflow. */
+#define TD_SECONDS_MAX 2592000.0
+/** The shortest rescan_interval: a shorter one would keep a core busy
+ * expanding globs. */
+#define TD_RESCAN_INTERVAL_MIN 0.1
+
 /** Parses a boolean (yes/no, true/false, on/off, 1/0). */
 bool td_parse_bool(const char *s, bool *out);
 /** Parses a whole decimal int64 / a finite double; false if malformed. */
 bool td_parse_int(const char *s, int64_t *out);
 bool td_parse_double(const char *s, double *out);
+/** Parses a number of seconds from `min` to `max` (never NaN or
+ * infinite); false if malformed or out of range.  `expected` (g_free it)
+ * is set either way to the message's "a number of seconds from MIN to
+ * MAX" part. */
+bool td_parse_seconds(const char *s, double min, double max, double *out,
+                      char **expected);
 
 /** The origin of a plugin key: where it was written, else the section. */
 td_origin td_instance_key_origin(const td_instance_conf *ic, const char *key);

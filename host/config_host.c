@@ -53,6 +53,20 @@ bool td_parse_double(const char *s, double *out) {
   return true;
 }
 
+G_STATIC_ASSERT(TD_SECONDS_MAX * 1000 < (double)G_MAXUINT);
+
+bool td_parse_seconds(const char *s, double min, double max, double *out,
+                      char **expected) {
+  *expected =
+      g_strdup_printf("a number of seconds from %.10g to %.10g", min, max);
+  double d;
+  /* A negated comparison so that NaN (refused already) could not pass. */
+  if (!td_parse_double(s, &d) || !(d >= min && d <= max))
+    return false;
+  *out = d;
+  return true;
+}
+
 typedef enum host_key_kind {
   HK_STRING,
   HK_SIZE,
@@ -131,18 +145,23 @@ int td_config_apply_host_key(td_config *cfg, const char *key, const char *v,
     td_config_report(origin, "host", key,
                      "expected one of error|warning|info|debug, not '%s'", v);
     return 1;
-  case HK_SECONDS:
-    if (!td_parse_double(v, &d) || d < 0 ||
-        (d == 0 && strcmp(key, "rescan_interval") == 0)) {
-      td_config_report(origin, "host", key,
-                       "expected a number of seconds, not '%s'", v);
+  case HK_SECONDS: {
+    bool linger = strcmp(key, "linger") == 0;
+    char *expected;
+    bool ok = td_parse_seconds(v, linger ? 0 : TD_RESCAN_INTERVAL_MIN,
+                               TD_SECONDS_MAX, &d, &expected);
+    if (!ok)
+      td_config_report(origin, "host", key, "expected %s, not '%s'", expected,
+                       v);
+    g_free(expected);
+    if (!ok)
       return 1;
-    }
-    if (strcmp(key, "linger") == 0)
+    if (linger)
       cfg->linger = d;
     else
       cfg->rescan_interval = d;
     return 0;
+  }
   case HK_BOOL:
   default:
     if (!td_parse_bool(v, &b)) {

@@ -1,5 +1,7 @@
 #include "instance.h"
 
+#include <float.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -155,10 +157,12 @@ static bool value_fits(const thermos_option *o, const char *v,
     *expected = g_strdup("a boolean (yes/no, true/false, on/off, 1/0)");
     return td_parse_bool(v, &b);
   case THERMOS_OPT_INT:
-    *expected = g_strdup("an integer");
+    *expected = g_strdup_printf("an integer from %" PRId64 " to %" PRId64,
+                                INT64_MIN, INT64_MAX);
     return td_parse_int(v, &n);
   case THERMOS_OPT_DOUBLE:
-    *expected = g_strdup("a number");
+    *expected = g_strdup_printf("a finite number from %.17g to %.17g", -DBL_MAX,
+                                DBL_MAX);
     return td_parse_double(v, &d);
   case THERMOS_OPT_PATH:
     *expected = g_strdup("a path");

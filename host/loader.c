@@ -12,56 +12,7 @@
 #include <glib.h>
 #include <ltdl.h>
 
-/* A file the host runs code from must be as trusted as the host: owned by
- * root or the host's user, and not writable by anyone else.  A sticky
- * directory (/tmp) cannot have its entries replaced by others, so its
- * write bits are fine. */
-static bool check_trust(const char *path, bool is_dir, char **why) {
-  struct stat sb;
-  if (stat(path, &sb) != 0) {
-    *why = g_strdup_printf("%s: %s", path, g_strerror(errno));
-    return false;
-  }
-  if (sb.st_uid != 0 && sb.st_uid != geteuid()) {
-    *why = g_strdup_printf("%s: owned by uid %u, not root or the host's user",
-                           path, (unsigned)sb.st_uid);
-    return false;
-  }
-  if ((sb.st_mode & (S_IWGRP | S_IWOTH)) &&
-      !(is_dir && (sb.st_mode & S_ISVTX))) {
-    *why = g_strdup_printf("%s: writable by group or others", path);
-    return false;
-  }
-  return true;
-}
-
-/* The file and every directory above it, after resolving links. */
-static bool check_path_trust(const char *path, char **why) {
-  char *real = realpath(path, NULL);
-  if (!real) {
-    *why = g_strdup_printf("%s: %s", path, g_strerror(errno));
-    return false;
-  }
-  struct stat sb;
-  if (stat(real, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-    *why = g_strdup_printf("%s: not a regular file", path);
-    free(real);
-    return false;
-  }
-  bool ok = check_trust(real, false, why);
-  char *dir = g_path_get_dirname(real);
-  while (ok) {
-    ok = check_trust(dir, true, why);
-    if (strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0)
-      break;
-    char *up = g_path_get_dirname(dir);
-    g_free(dir);
-    dir = up;
-  }
-  g_free(dir);
-  free(real);
-  return ok;
-}
+#include "trusted_open.h"
 
 /* dlerror() begins with the path; the message names it already. */
 static const char *strip_path(const char *err, const char *path) {
@@ -71,22 +22,46 @@ static const char *strip_path(const char *err, const char *path) {
   return err;
 }
 
+/* The file the trust checks passed, through its open descriptor: the
+ * name a later swap of a link or directory on the configured path cannot
+ * re-point.  glibc matches an already loaded object by this name, so the
+ * descriptor is never closed once something was loaded through it (and
+ * modules stay loaded until exit anyway). */
+static char *fd_name(int fd, char **why, const char *path) {
+  char *name = g_strdup_printf("/proc/self/fd/%d", fd);
+  struct stat by_name, by_fd;
+  if (stat(name, &by_name) != 0 || fstat(fd, &by_fd) != 0 ||
+      by_name.st_dev != by_fd.st_dev || by_name.st_ino != by_fd.st_ino) {
+    *why = g_strdup_printf("%s: cannot load it through %s (is /proc "
+                           "mounted?)",
+                           path, name);
+    g_free(name);
+    return NULL;
+  }
+  return name;
+}
+
 static td_module *load_checked(const char *name, const char *path,
                                char **reason) {
-  char *why = NULL;
-  if (!check_path_trust(path, &why)) {
-    *reason = why;
+  int fd = td_open_trusted(path, reason);
+  if (fd < 0)
+    return NULL;
+  char *file = fd_name(fd, reason, path);
+  if (!file) {
+    close(fd);
     return NULL;
   }
   /* libltdl binds lazily and reports a missing symbol as "file not found":
    * a probe with RTLD_NOW proves every symbol resolves, and names the one
    * that does not. */
   dlerror();
-  void *probe = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  void *probe = dlopen(file, RTLD_NOW | RTLD_LOCAL);
   if (!probe) {
     const char *err = dlerror();
     *reason = g_strdup_printf("%s: %s", path,
-                              err ? strip_path(err, path) : "cannot load");
+                              err ? strip_path(err, file) : "cannot load");
+    g_free(file);
+    close(fd); /* nothing was loaded under its name */
     return NULL;
   }
   static bool ltdl_ready;
@@ -94,8 +69,9 @@ static td_module *load_checked(const char *name, const char *path,
     lt_dlinit();
     ltdl_ready = true;
   }
-  lt_dlhandle h = lt_dlopen(path);
+  lt_dlhandle h = lt_dlopen(file);
   dlclose(probe);
+  g_free(file);
   if (!h) {
     *reason = g_strdup_printf("%s: %s", path, lt_dlerror());
     return NULL;

@@ -10,7 +10,8 @@
 
 typedef struct td_module {
   char *name; /**< module name (file name without .so) */
-  char *path; /**< the absolute path loaded */
+  char *path; /**< the absolute path configured (the file loaded is the one
+                 its trusted resolution opened) */
   /** The plugin's table as this host knows it: members past the plugin's
    * struct_size are NULL. */
   thermos_handler_v1 table;

@@ -22,6 +22,7 @@ host_libtdcore_la_SOURCES = \
 	host/json_scan.c \
 	host/config.c host/config.h host/config_host.c \
 	host/loader.c host/loader.h \
+	host/trusted_open.c host/trusted_open.h \
 	host/instance.c host/instance.h \
 	host/plugin_set.c host/plugin_set.h \
 	host/dispatcher.c host/dispatcher.h \

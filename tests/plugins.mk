@@ -30,6 +30,11 @@ tests_plugins_no_entry_la_SOURCES = tests/plugins/no_entry.c
 tests_plugins_no_entry_la_CFLAGS = $(td_test_plugin_cflags)
 tests_plugins_no_entry_la_LDFLAGS = $(td_test_plugin_ldflags)
 
+check_LTLIBRARIES += tests/plugins/marker.la
+tests_plugins_marker_la_SOURCES = tests/plugins/marker.c
+tests_plugins_marker_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_marker_la_LDFLAGS = $(td_test_plugin_ldflags)
+
 check_LTLIBRARIES += tests/plugins/null_entry.la
 tests_plugins_null_entry_la_SOURCES = tests/plugins/null_entry.c
 tests_plugins_null_entry_la_CFLAGS = $(td_test_plugin_cflags)
@@ -74,6 +79,10 @@ tests_test_abi_layout_SOURCES = tests/test-abi-layout.c
 tests_test_abi_layout_CFLAGS = $(td_unit_cflags)
 tests_test_abi_layout_LDADD = $(td_unit_ldadd)
 
+# The race test's link swapper (tests/test-plugin-race.sh).
+check_PROGRAMS += tests/tools/swap-link
+tests_tools_swap_link_SOURCES = tests/tools/swap-link.c
+
 # The shell tests find the modules in tests/plugins/.libs (TD_PLUGIN_LIBS)
 # and may build an out-of-tree plugin with the configured compiler.
 AM_TESTS_ENVIRONMENT += \
@@ -86,8 +95,11 @@ td_plugin_tests = \
 	tests/test-plugin-on-error.sh \
 	tests/test-plugin-refusals.sh \
 	tests/test-plugin-perms.sh \
+	tests/test-plugin-race.sh \
 	tests/test-plugin-header.sh \
 	tests/test-config-errors.sh \
+	tests/test-config-ranges.sh \
+	tests/test-config-file.sh \
 	tests/test-config-instances.sh
 TESTS += $(td_plugin_tests)
 EXTRA_DIST += $(td_plugin_tests)

@@ -70,7 +70,7 @@ check_rc 78
 check_stdout_empty
 check_stderr "thermos-dispatch: $ini:1: top: key outside a section"
 # Bad host values.
-want "thermos-dispatch: $tmp/bad.ini:3: [host] linger: expected a number of seconds, not 'soon'"
+want "thermos-dispatch: $tmp/bad.ini:3: [host] linger: expected a number of seconds from 0 to 2592000, not 'soon'"
 bad "linger = soon" "[plugin:a]" "module = recorder" "out = $rec"
 want "thermos-dispatch: $tmp/bad.ini:3: [host] truncate: expected a boolean (yes/no, true/false, on/off, 1/0), not 'perhaps'"
 bad "truncate = perhaps" "[plugin:a]" "module = recorder" "out = $rec"
@@ -79,7 +79,7 @@ bad "log_level = loud" "[plugin:a]" "module = recorder" "out = $rec"
 # Several: every one, in line order.
 want "thermos-dispatch: $tmp/bad.ini:3: [host] zeta: unknown key" \
 	"thermos-dispatch: $tmp/bad.ini:4: [host] alpha: unknown key" \
-	"thermos-dispatch: $tmp/bad.ini:5: [host] linger: expected a number of seconds, not 'x'" \
+	"thermos-dispatch: $tmp/bad.ini:5: [host] linger: expected a number of seconds from 0 to 2592000, not 'x'" \
 	"thermos-dispatch: $tmp/bad.ini:6: [host] mid: unknown key"
 bad "zeta = 1" "alpha = 2" "linger = x" "mid = 3" "[plugin:a]" "module = recorder" "out = $rec"
 # A bad boolean for enabled, a bad on_error.
@@ -102,7 +102,7 @@ good=$ini
 td -c "$good" -o host.linger=abc replay "$stream"
 check_rc 78
 check_stdout_empty
-check_stderr "thermos-dispatch: -o:1: [host] linger: expected a number of seconds, not 'abc'"
+check_stderr "thermos-dispatch: -o:1: [host] linger: expected a number of seconds from 0 to 2592000, not 'abc'"
 td -c "$good" -o a.fail_on=x -o host.linger=1 -o host.colour=red check
 check_rc 78
 check_stderr "thermos-dispatch: -o:3: [host] colour: unknown key"

@@ -3,7 +3,9 @@
 # file, or its directory or any directory above, writable by group or
 # others (a sticky directory excepted), or owned by a user other than root
 # or the host's, is refused with one line naming it and exit 78; through
-# -p too.  Links are resolved: what is checked is the file loaded.
+# -p too.  Links are resolved: what is checked is the file loaded, and
+# every directory the configured path passes through (before or after a
+# link) and every link followed are checked as well.
 # Everything happens in a private directory under /tmp (sticky, so
 # allowed).  As root, ownership is tested with uid 65534 (chown), and the
 # host also runs as uid 65534 (setpriv) to load modules it owns.
@@ -89,6 +91,28 @@ load "$d"
 check_rc 78
 check_stderr "thermos-dispatch: $ini:4: [plugin:r] module: $untrusted: writable by group or others"
 
+# The configured path's own directories count too, not only the resolved
+# ones: a plugin_dir that is a link in a directory writable by others
+# (not sticky) can be re-pointed by any user.
+fresh
+w=$tmp/w$n_dirs
+mkdir "$w"
+chmod 777 "$w"
+ln -s "$d" "$w/pd"
+load "$w/pd"
+check_rc 78
+check_stdout_empty
+check_stderr "thermos-dispatch: $ini:4: [plugin:r] module: $w: writable by group or others"
+td -c "$ini" -o r.enabled=no -p "$w/pd/recorder.so" -o "recorder.out=$rec" replay "$stream"
+check_rc 78
+check_stderr "thermos-dispatch: $w: writable by group or others"
+# So does a directory the path only passes through (x/..).
+mkdir "$w/x"
+chmod 755 "$w/x"
+load "$w/x/../pd"
+check_rc 78
+check_stderr "thermos-dispatch: $ini:4: [plugin:r] module: $w: writable by group or others"
+
 # Ownership.
 if [ "$(id -u)" != 0 ]; then
 	echo "$test_name: not root: the ownership checks are skipped"
@@ -104,6 +128,17 @@ chown 65534 "$d"
 load "$d"
 check_rc 78
 check_stderr "thermos-dispatch: $ini:4: [plugin:r] module: $d: owned by uid 65534, not root or the host's user"
+# A link on the path owned by another user, even in a sticky directory
+# (where others cannot replace root's entries): its owner can re-point it.
+fresh
+s=$tmp/s$n_dirs
+mkdir "$s"
+chmod 1777 "$s"
+ln -s "$d" "$s/pd"
+chown -h 65534 "$s/pd"
+load "$s/pd"
+check_rc 78
+check_stderr "thermos-dispatch: $ini:4: [plugin:r] module: $s/pd: link owned by uid 65534, not root or the host's user"
 
 # The host running as uid 65534: its own files and root's are trusted,
 # another user's are not.

@@ -242,7 +242,7 @@ check_file_eq "$what: stderr" \
 td -c "$tmp/empty.ini" -p "$so" -o count_failures.min_failures=many check
 check_rc 78
 check_file_eq "$what: stderr" \
-	"thermos-dispatch: -o:1: [plugin:count_failures] min_failures: expected an integer, not 'many'" \
+	"thermos-dispatch: -o:1: [plugin:count_failures] min_failures: expected an integer from -9223372036854775808 to 9223372036854775807, not 'many'" \
 	"$tmp/err"
 td -c "$tmp/empty.ini" -p "$so" check
 check_rc 0

@@ -1,5 +1,8 @@
 #include "plugin_options.h"
 
+#include <errno.h>
+#include <math.h>
+
 #include <glib.h>
 
 const char *tdp_option(const thermos_host_v1 *host, const char *key,
@@ -25,5 +28,24 @@ bool tdp_option_bool(const thermos_host_v1 *host, const char *key,
   }
   host->config_error(host->host, key,
                      "expected a boolean (yes/no, true/false, on/off, 1/0)");
+  return false;
+}
+
+bool tdp_option_seconds(const thermos_host_v1 *host, const char *key,
+                        const char *fallback, double *out) {
+  const char *v = tdp_option(host, key, fallback);
+  char *end;
+  errno = 0;
+  double d = g_ascii_strtod(v, &end);
+  /* NaN fails every comparison: refused too. */
+  if (*v && !*end && errno == 0 && d > 0 && d <= TDP_SECONDS_MAX) {
+    *out = d;
+    return true;
+  }
+  char *msg = g_strdup_printf("expected a number of seconds above 0 and at "
+                              "most %.10g, not '%s'",
+                              TDP_SECONDS_MAX, v);
+  host->config_error(host->host, key, msg);
+  g_free(msg);
   return false;
 }

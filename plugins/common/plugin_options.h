@@ -19,4 +19,15 @@ const char *tdp_option(const thermos_host_v1 *host, const char *key,
 bool tdp_option_bool(const thermos_host_v1 *host, const char *key,
                      const char *fallback, bool *out);
 
+/** The longest duration a bundled plugin's option takes, in seconds (30
+ * days, as the host's own keys): anything longer is a mistake, and every
+ * accepted value converts to a timer or an integer without overflow. */
+#define TDP_SECONDS_MAX 2592000.0
+
+/** A number of seconds above 0 and at most TDP_SECONDS_MAX (the host
+ * checked only that it is a finite number); anything else is reported
+ * (config_error, with the value and the range) and false returned. */
+bool tdp_option_seconds(const thermos_host_v1 *host, const char *key,
+                        const char *fallback, double *out);
+
 #endif

@@ -338,19 +338,6 @@ static int metrics_tick(void *ctx, double now) {
 
 /* --- life cycle ---------------------------------------------------------- */
 
-static bool parse_interval(const thermos_host_v1 *host, double *out) {
-  const char *v = tdp_option(host, "interval", "15");
-  char *end;
-  double d = g_ascii_strtod(v, &end);
-  if (*v == '\0' || *end != '\0' || !isfinite(d) || d <= 0) {
-    host->config_error(host->host, "interval",
-                       "expected a positive number of seconds");
-    return false;
-  }
-  *out = d;
-  return true;
-}
-
 static void metrics_free(metrics *m) {
   mx_http_stop(m->http);
   mx_registry_free(m->reg);
@@ -371,7 +358,7 @@ static int metrics_init(const thermos_host_v1 *host, void **ctx) {
 
   /* Every problem is reported, not only the first. */
   bool ok = tdp_option_bool(host, "per_task", "no", &m->per_task);
-  ok = parse_interval(host, &m->interval) && ok;
+  ok = tdp_option_seconds(host, "interval", "15", &m->interval) && ok;
 
   size_t n_buckets = 0;
   double *buckets = mx_parse_buckets(
