@@ -33,7 +33,8 @@ int td_follow_host_finish(td_follow_host *h, int rc);
 td_follow_loop *td_follow_loop_new(td_dispatcher *d, td_cursors *cursors,
                                    void (*on_tick)(void *user), void *user);
 void td_follow_loop_free(td_follow_loop *l);
-/** Runs until td_follow_loop_quit or a stop signal. */
+/** Runs until td_follow_loop_quit or a stop signal; to be called once the
+ * followers are started: it records the run in the state directory. */
 void td_follow_loop_run(td_follow_loop *l);
 void td_follow_loop_quit(td_follow_loop *l);
 /** Whether SIGINT or SIGTERM stopped it. */
