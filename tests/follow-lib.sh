@@ -361,7 +361,7 @@ files_in() {
 
 # cursor_slot FILE N: slot N's (0 or 1) "seq offset index history".
 cursor_slot() {
-	od -A n -t u8 -j $(($2 * 80)) -N 80 "$1" | tr -s ' \n' '  ' |
+	od -A n -t u8 -j $(($2 * 80)) -N 80 "$1" 2>/dev/null | tr -s ' \n' '  ' |
 		awk '{ print $2, $7, $8, $9 }'
 }
 
@@ -369,7 +369,11 @@ cursor_slot() {
 cursor_newer() {
 	cn_0=$(cursor_slot "$1" 0)
 	cn_1=$(cursor_slot "$1" 1)
-	if [ "${cn_1%% *}" -gt "${cn_0%% *}" ]; then echo 1; else echo 0; fi
+	if [ -n "$cn_1" ] && [ "${cn_1%% *}" -gt "${cn_0%% *}" ]; then
+		echo 1
+	else
+		echo 0
+	fi
 }
 
 # cursor_pos FILE: the newer slot's "offset index history".
