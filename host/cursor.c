@@ -350,7 +350,8 @@ void td_cursor_reset(td_cursor *c, const td_cursor_pos *pos, bool durable) {
     return;
   }
   bool ok = pwrite(fd, s, sizeof s, 0) == (ssize_t)sizeof s &&
-            (!durable || (fdatasync(fd) == 0 && fsync(cs->dirfd) == 0));
+            (!durable ||
+             (fdatasync(fd) == 0 && (c->exists || fsync(cs->dirfd) == 0)));
   int err = errno;
   close_at(cs, fd);
   if (!ok) {
