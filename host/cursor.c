@@ -1,11 +1,18 @@
 /*
  * Each cursor is one small file in the state directory, named after the
- * stream's path, holding one fixed-size record with a checksum.  It is
- * rewritten in place with a single pwrite after every live record: a host
- * killed at any moment leaves either the old record or the new one (the
- * kernel has the write even if the process dies), and the checksum makes a
- * torn record after a machine crash read as "no cursor" rather than as a
- * wrong position.
+ * stream's path, holding two fixed-size records ("slots"), each with a
+ * sequence number and a checksum.  A position is saved with one pwrite
+ * over the older slot, so the newer one is never touched while it is being
+ * replaced: a write torn by a machine crash, or a damaged byte, leaves the
+ * other slot to fall back on.  A host killed at any moment loses nothing
+ * (the kernel has the write even if the process dies).
+ *
+ * No descriptor of a cursor is kept between writes: each write opens the
+ * file relative to the state directory's descriptor and closes it again,
+ * so a host following thousands of streams holds one descriptor per stream
+ * (the stream's own), not two.  For when the process is out of descriptors
+ * (EMFILE: `watch` opens streams up to the limit), one is kept in reserve
+ * and given up for the write.
  */
 #include "cursor.h"
 
@@ -19,11 +26,12 @@
 
 #include "diag.h"
 
-#define CURSOR_MAGIC "TDCURS01"
+#define SLOT_MAGIC "TDCURS02"
 #define RUN_MARKER "host-ran"
 
-typedef struct cursor_record {
+typedef struct cursor_slot {
   char magic[8];
+  uint64_t seq; /* the higher of the two slots' is the newer */
   uint64_t dev;
   uint64_t ino;
   uint32_t hash_len;
@@ -31,21 +39,29 @@ typedef struct cursor_record {
   uint64_t hash;
   uint64_t offset;
   uint64_t index;
+  uint64_t history;
   uint64_t checksum; /* of everything above */
-} cursor_record;
+} cursor_slot;
 
 struct td_cursors {
   char *dir;
+  int dirfd;
+  int reserve; /* a descriptor given up when openat fails with EMFILE */
   bool earlier_run;
+  bool dir_dirty;    /* a cursor file created since the last sync */
   GHashTable *dirty; /* td_cursor * written since the last sync */
 };
 
 struct td_cursor {
   td_cursors *owner;
-  char *file;
-  int fd;
-  bool valid;
-  cursor_record rec;
+  char *name; /* in the state directory */
+  char *file; /* the same with the directory, for messages */
+  td_cursor_found found;
+  char *why;         /* DAMAGED: what is wrong */
+  bool exists;       /* the file is there, not empty */
+  bool write_failed; /* said once, until a write succeeds again */
+  unsigned slot;     /* where `rec` is, when found is OK or FELL_BACK */
+  cursor_slot rec;
 };
 
 static uint64_t fnv1a(const void *data, size_t len) {
@@ -58,46 +74,114 @@ static uint64_t fnv1a(const void *data, size_t len) {
   return h;
 }
 
-static uint64_t record_checksum(const cursor_record *r) {
-  return fnv1a(r, offsetof(cursor_record, checksum));
+static uint64_t slot_checksum(const cursor_slot *s) {
+  return fnv1a(s, offsetof(cursor_slot, checksum));
 }
+
+static bool slot_sound(const cursor_slot *s) {
+  return memcmp(s->magic, SLOT_MAGIC, 8) == 0 && s->reserved == 0 &&
+         s->hash_len <= TD_CURSOR_HASH_BYTES && s->checksum == slot_checksum(s);
+}
+
+static void slot_fill(cursor_slot *s, const td_cursor_pos *pos, uint64_t seq) {
+  memset(s, 0, sizeof *s);
+  memcpy(s->magic, SLOT_MAGIC, 8);
+  s->seq = seq;
+  s->dev = pos->id.dev;
+  s->ino = pos->id.ino;
+  s->hash_len = pos->id.hash_len;
+  s->hash = pos->id.hash;
+  s->offset = pos->offset;
+  s->index = pos->index;
+  s->history = pos->history;
+  s->checksum = slot_checksum(s);
+}
+
+/* --- descriptors: opened for each use, one kept in reserve ---------------- */
+
+static void retake_reserve(td_cursors *cs) {
+  if (cs->reserve < 0)
+    cs->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static int open_at(td_cursors *cs, const char *name, int flags) {
+  int fd = openat(cs->dirfd, name, flags | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EMFILE && cs->reserve >= 0) {
+    close(cs->reserve);
+    cs->reserve = -1;
+    fd = openat(cs->dirfd, name, flags | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      int err = errno;
+      retake_reserve(cs);
+      errno = err;
+    }
+  }
+  return fd;
+}
+
+static void close_at(td_cursors *cs, int fd) {
+  close(fd);
+  retake_reserve(cs);
+}
+
+/* --- the state directory -------------------------------------------------- */
 
 td_cursors *td_cursors_open(const char *dir, char **error) {
   if (g_mkdir_with_parents(dir, 0700) != 0) {
     *error = g_strdup_printf("%s: %s", dir, g_strerror(errno));
     return NULL;
   }
-  char *marker = g_build_filename(dir, RUN_MARKER, NULL);
-  bool earlier = g_file_test(marker, G_FILE_TEST_EXISTS);
-  if (!earlier) {
-    int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      *error = g_strdup_printf("%s: %s", marker, g_strerror(errno));
-      g_free(marker);
-      return NULL;
-    }
-    fsync(fd);
-    close(fd);
+  int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  /* Cursors and the run marker are written later, once plugins run: a
+   * directory that cannot take them is said now, before any starts. */
+  if (dirfd < 0 || faccessat(dirfd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
+    *error = g_strdup_printf("%s: %s", dir, g_strerror(errno));
+    if (dirfd >= 0)
+      close(dirfd);
+    return NULL;
   }
-  g_free(marker);
   td_cursors *cs = g_new0(td_cursors, 1);
   cs->dir = g_strdup(dir);
-  cs->earlier_run = earlier;
+  cs->dirfd = dirfd;
+  cs->reserve = -1;
+  retake_reserve(cs);
+  cs->earlier_run = faccessat(dirfd, RUN_MARKER, F_OK, 0) == 0;
   cs->dirty = g_hash_table_new(g_direct_hash, g_direct_equal);
   return cs;
 }
 
 bool td_cursors_earlier_run(const td_cursors *cs) { return cs->earlier_run; }
 
+void td_cursors_mark_run(td_cursors *cs) {
+  if (cs->earlier_run)
+    return;
+  int fd = open_at(cs, RUN_MARKER, O_WRONLY | O_CREAT);
+  bool ok = fd >= 0 && fsync(fd) == 0 && fsync(cs->dirfd) == 0;
+  int err = errno;
+  if (fd >= 0)
+    close_at(cs, fd);
+  if (!ok)
+    td_warning("%s/%s: %s: not written", cs->dir, RUN_MARKER, g_strerror(err));
+}
+
+static void sync_file(td_cursor *c) {
+  int fd = open_at(c->owner, c->name, O_RDONLY);
+  if (fd >= 0) {
+    fdatasync(fd);
+    close_at(c->owner, fd);
+  }
+}
+
 void td_cursors_sync(td_cursors *cs) {
   GHashTableIter it;
   gpointer key;
   g_hash_table_iter_init(&it, cs->dirty);
-  while (g_hash_table_iter_next(&it, &key, NULL)) {
-    const td_cursor *c = key;
-    fdatasync(c->fd);
-  }
+  while (g_hash_table_iter_next(&it, &key, NULL))
+    sync_file(key);
   g_hash_table_remove_all(cs->dirty);
+  if (cs->dir_dirty)
+    fsync(cs->dirfd);
+  cs->dir_dirty = false;
 }
 
 void td_cursors_close(td_cursors *cs) {
@@ -105,9 +189,15 @@ void td_cursors_close(td_cursors *cs) {
     return;
   td_cursors_sync(cs);
   g_hash_table_destroy(cs->dirty);
+  if (cs->reserve >= 0)
+    close(cs->reserve);
+  close(cs->dirfd);
   g_free(cs->dir);
   g_free(cs);
 }
+
+/* --- one cursor ------------------------------------------------------------
+ */
 
 /* The file name for a stream: its absolute path with '%' and '/' escaped,
  * or, for a path too long for a file name, a prefix and a hash. */
@@ -129,88 +219,193 @@ static char *cursor_name(const char *path) {
   return g_string_free(name, FALSE);
 }
 
+/* Reads both slots.  An empty file is no cursor: it is what a host killed
+ * between creating the file and writing it leaves, before it dispatched
+ * anything of the stream. */
+static void load(td_cursor *c) {
+  int fd = open_at(c->owner, c->name, O_RDONLY);
+  if (fd < 0) {
+    c->found = errno == ENOENT ? TD_CURSOR_NONE : TD_CURSOR_DAMAGED;
+    if (c->found == TD_CURSOR_DAMAGED)
+      c->why = g_strdup(g_strerror(errno));
+    return;
+  }
+  cursor_slot s[2];
+  ssize_t n = pread(fd, s, sizeof s, 0);
+  int err = errno;
+  close_at(c->owner, fd);
+  if (n <= 0) {
+    c->found = n == 0 ? TD_CURSOR_NONE : TD_CURSOR_DAMAGED;
+    if (n < 0)
+      c->why = g_strdup(g_strerror(err));
+    return;
+  }
+  c->exists = true;
+  bool ok0 = (size_t)n >= sizeof s[0] && slot_sound(&s[0]);
+  bool ok1 = (size_t)n == sizeof s && slot_sound(&s[1]);
+  if (!ok0 && !ok1) {
+    c->found = TD_CURSOR_DAMAGED;
+    c->why = g_strdup("damaged cursor");
+    return;
+  }
+  c->slot = ok0 && ok1 ? s[1].seq > s[0].seq : ok1;
+  c->rec = s[c->slot];
+  c->found = ok0 && ok1 ? TD_CURSOR_OK : TD_CURSOR_FELL_BACK;
+}
+
 td_cursor *td_cursor_open(td_cursors *cs, const char *path) {
   char *abs = g_canonicalize_filename(path, NULL);
-  char *name = cursor_name(abs);
-  g_free(abs);
-  char *file = g_build_filename(cs->dir, name, NULL);
-  g_free(name);
-  int fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    td_warning("%s: %s: no cursor kept for this stream", file,
-               g_strerror(errno));
-    g_free(file);
-    return NULL;
-  }
   td_cursor *c = g_new0(td_cursor, 1);
   c->owner = cs;
-  c->file = file;
-  c->fd = fd;
-  cursor_record r;
-  if (pread(fd, &r, sizeof r, 0) == (ssize_t)sizeof r &&
-      memcmp(r.magic, CURSOR_MAGIC, 8) == 0 &&
-      r.checksum == record_checksum(&r) && r.hash_len <= TD_CURSOR_HASH_BYTES) {
-    c->rec = r;
-    c->valid = true;
-  }
+  c->name = cursor_name(abs);
+  c->file = g_build_filename(cs->dir, c->name, NULL);
+  g_free(abs);
+  load(c);
   return c;
+}
+
+static void cursor_free(td_cursor *c) {
+  g_free(c->why);
+  g_free(c->name);
+  g_free(c->file);
+  g_free(c);
 }
 
 void td_cursor_close(td_cursor *c) {
   if (!c)
     return;
   if (g_hash_table_remove(c->owner->dirty, c))
-    fdatasync(c->fd);
-  close(c->fd);
-  g_free(c->file);
-  g_free(c);
+    sync_file(c);
+  cursor_free(c);
 }
 
 void td_cursor_delete(td_cursor *c) {
   if (!c)
     return;
   g_hash_table_remove(c->owner->dirty, c);
-  unlink(c->file);
-  close(c->fd);
-  g_free(c->file);
-  g_free(c);
+  unlinkat(c->owner->dirfd, c->name, 0);
+  cursor_free(c);
+}
+
+const char *td_cursor_file(const td_cursor *c) { return c->file; }
+
+td_cursors *td_cursor_owner(const td_cursor *c) { return c->owner; }
+
+td_cursor_found td_cursor_read(const td_cursor *c, td_cursor_pos *pos,
+                               const char **why) {
+  if (why)
+    *why = c->why;
+  if (c->found == TD_CURSOR_OK || c->found == TD_CURSOR_FELL_BACK) {
+    pos->id.dev = c->rec.dev;
+    pos->id.ino = c->rec.ino;
+    pos->id.hash_len = c->rec.hash_len;
+    pos->id.hash = c->rec.hash;
+    pos->offset = c->rec.offset;
+    pos->index = c->rec.index;
+    pos->history = c->rec.history;
+  }
+  return c->found;
 }
 
 bool td_cursor_get(const td_cursor *c, td_file_identity *id, uint64_t *offset,
                    uint64_t *index) {
-  if (!c || !c->valid)
+  td_cursor_pos pos;
+  if (!c)
     return false;
-  id->dev = c->rec.dev;
-  id->ino = c->rec.ino;
-  id->hash_len = c->rec.hash_len;
-  id->hash = c->rec.hash;
-  *offset = c->rec.offset;
-  *index = c->rec.index;
+  td_cursor_found found = td_cursor_read(c, &pos, NULL);
+  if (found != TD_CURSOR_OK && found != TD_CURSOR_FELL_BACK)
+    return false;
+  *id = pos.id;
+  *offset = pos.offset;
+  *index = pos.index;
   return true;
+}
+
+static void write_failed(td_cursor *c, int err) {
+  if (!c->write_failed)
+    td_warning("%s: %s: cursor not saved", c->file, g_strerror(err));
+  c->write_failed = true;
+}
+
+static void written(td_cursor *c, unsigned slot, const cursor_slot *s) {
+  c->rec = *s;
+  c->slot = slot;
+  c->found = TD_CURSOR_OK;
+  c->exists = true;
+  c->write_failed = false;
+}
+
+void td_cursor_reset(td_cursor *c, const td_cursor_pos *pos, bool durable) {
+  if (!c)
+    return;
+  td_cursors *cs = c->owner;
+  bool had_seq = c->found == TD_CURSOR_OK || c->found == TD_CURSOR_FELL_BACK;
+  uint64_t seq = had_seq ? c->rec.seq : 0;
+  cursor_slot s[2];
+  slot_fill(&s[0], pos, seq + 1);
+  slot_fill(&s[1], pos, seq + 2);
+  int fd = open_at(cs, c->name, O_WRONLY | O_CREAT);
+  if (fd < 0) {
+    write_failed(c, errno);
+    return;
+  }
+  bool ok = pwrite(fd, s, sizeof s, 0) == (ssize_t)sizeof s &&
+            (!durable ||
+             (fdatasync(fd) == 0 && (c->exists || fsync(cs->dirfd) == 0)));
+  int err = errno;
+  close_at(cs, fd);
+  if (!ok) {
+    write_failed(c, err);
+    return;
+  }
+  if (durable) {
+    g_hash_table_remove(cs->dirty, c);
+  } else {
+    cs->dir_dirty |= !c->exists;
+    g_hash_table_add(cs->dirty, c);
+  }
+  written(c, 1, &s[1]);
 }
 
 void td_cursor_set(td_cursor *c, const td_file_identity *id, uint64_t offset,
                    uint64_t index) {
   if (!c)
     return;
-  cursor_record r;
-  memset(&r, 0, sizeof r);
-  memcpy(r.magic, CURSOR_MAGIC, 8);
-  r.dev = id->dev;
-  r.ino = id->ino;
-  r.hash_len = id->hash_len;
-  r.hash = id->hash;
-  r.offset = offset;
-  r.index = index;
-  r.checksum = record_checksum(&r);
-  if (pwrite(c->fd, &r, sizeof r, 0) != (ssize_t)sizeof r) {
-    td_warning("%s: %s: cursor not saved", c->file, g_strerror(errno));
+  bool sound = c->found == TD_CURSOR_OK || c->found == TD_CURSOR_FELL_BACK;
+  td_cursor_pos pos = {*id, offset, index, sound ? c->rec.history : 0};
+  if (!sound || !c->exists) {
+    td_cursor_reset(c, &pos, false);
     return;
   }
-  c->rec = r;
-  c->valid = true;
-  g_hash_table_add(c->owner->dirty, c);
+  cursor_slot s;
+  slot_fill(&s, &pos, c->rec.seq + 1);
+  unsigned slot = 1 - c->slot;
+  td_cursors *cs = c->owner;
+  int fd = open_at(cs, c->name, O_WRONLY);
+  if (fd < 0 && errno == ENOENT) {
+    /* Removed from under the host: written whole again. */
+    c->exists = false;
+    td_cursor_reset(c, &pos, false);
+    return;
+  }
+  if (fd < 0) {
+    write_failed(c, errno);
+    return;
+  }
+  bool ok =
+      pwrite(fd, &s, sizeof s, (off_t)(slot * sizeof s)) == (ssize_t)sizeof s;
+  int err = errno;
+  close_at(cs, fd);
+  if (!ok) {
+    write_failed(c, err);
+    return;
+  }
+  written(c, slot, &s);
+  g_hash_table_add(cs->dirty, c);
 }
+
+/* --- a stream's identity ----------------------------------------------------
+ */
 
 static bool hash_prefix(int fd, uint32_t len, uint64_t *hash) {
   unsigned char buf[TD_CURSOR_HASH_BYTES];

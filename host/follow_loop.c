@@ -107,6 +107,13 @@ void td_follow_loop_run(td_follow_loop *l) {
     l->signalled = true;
     return;
   }
+  /* The plugins are initialised and the followers started (each stream's
+   * history saved in its cursor): only now does this start count as a run,
+   * after which a stream without a cursor appeared while no host ran.  A
+   * start that failed before (exit 78, a signal, a kill) leaves the next
+   * one a first start, which reads what the streams hold as history. */
+  if (l->cursors)
+    td_cursors_mark_run(l->cursors);
   g_main_loop_run(l->loop);
 }
 

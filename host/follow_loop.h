@@ -36,7 +36,9 @@ int td_follow_host_finish(td_follow_host *h, int rc);
 td_follow_loop *td_follow_loop_new(td_dispatcher *d, td_cursors *cursors,
                                    void (*on_tick)(void *user), void *user);
 void td_follow_loop_free(td_follow_loop *l);
-/** Runs until td_follow_loop_quit or a stop signal. */
+/** Runs until td_follow_loop_quit or a stop signal; to be called once the
+ * followers are started: unless a stop was asked already, it first records
+ * in the state directory that a host ran (td_cursors_mark_run). */
 void td_follow_loop_run(td_follow_loop *l);
 void td_follow_loop_quit(td_follow_loop *l);
 /** Whether SIGINT or SIGTERM stopped it. */

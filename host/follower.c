@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "cursor_resume.h"
 #include "diag.h"
 #include "follow_loop.h"
 #include "stream_session.h"
@@ -166,23 +167,11 @@ static void pump(td_follower *f) {
 
 /* Which records are history, by the cursor rules of cli-and-config.md. */
 static uint64_t history_limit(td_follower *f, int fd, bool created_later) {
+  if (f->cursor)
+    return td_cursor_resume(f->cursor, fd, &f->id, f->path, created_later);
   struct stat sb;
   uint64_t size = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
-  if (created_later)
-    return 0;
-  if (!f->ctx->cursors)
-    return size;
-  td_file_identity saved;
-  uint64_t offset, index;
-  if (td_cursor_get(f->cursor, &saved, &offset, &index)) {
-    if (td_file_identity_matches(fd, &saved) && offset <= size)
-      return offset;
-    td_warning("%s: cursor does not match the file; reading it as a new "
-               "stream",
-               f->path);
-  }
-  /* No cursor: a stream that appeared while the host was down is live. */
-  return td_cursors_earlier_run(f->ctx->cursors) ? 0 : size;
+  return created_later ? 0 : size;
 }
 
 td_follower *td_follower_start(td_follow_ctx *ctx, const char *path,

@@ -29,6 +29,7 @@ host_libtdcore_la_SOURCES = \
 	host/stream_session.c host/stream_session.h \
 	host/signals.c host/signals.h \
 	host/cursor.c host/cursor.h \
+	host/cursor_resume.c host/cursor_resume.h \
 	host/follower.c host/follower.h \
 	host/follow_loop.c host/follow_loop.h \
 	host/watcher.c host/watcher.h

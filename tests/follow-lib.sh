@@ -353,3 +353,38 @@ error_line() {
 files_in() {
 	ls -A "$1" | LC_ALL=C sort
 }
+
+# --- cursor files ---------------------------------------------------------------
+# A cursor file (host/cursor.c) holds two 80-byte slots of native 64-bit
+# words: magic, seq, dev, ino, hash_len and a reserved word, hash, offset,
+# index, history, checksum.  The slot with the higher seq is the newer.
+
+# cursor_slot FILE N: slot N's (0 or 1) "seq offset index history".
+cursor_slot() {
+	od -A n -t u8 -j $(($2 * 80)) -N 80 "$1" 2>/dev/null | tr -s ' \n' '  ' |
+		awk '{ print $2, $7, $8, $9 }'
+}
+
+# cursor_newer FILE: 0 or 1, the newer slot of FILE.
+cursor_newer() {
+	cn_0=$(cursor_slot "$1" 0)
+	cn_1=$(cursor_slot "$1" 1)
+	if [ -n "$cn_1" ] && [ "${cn_1%% *}" -gt "${cn_0%% *}" ]; then
+		echo 1
+	else
+		echo 0
+	fi
+}
+
+# cursor_pos FILE: the newer slot's "offset index history".
+cursor_pos() {
+	cursor_slot "$1" "$(cursor_newer "$1")" | cut -d' ' -f2-
+}
+
+# flip_byte FILE OFFSET: the byte at OFFSET of FILE with its lowest bit
+# flipped, in place.
+flip_byte() {
+	fb_b=$(od -A n -t u1 -j "$2" -N 1 "$1" | tr -d ' ')
+	printf "\\$(printf '%03o' $((fb_b ^ 1)))" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}

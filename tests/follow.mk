@@ -28,6 +28,9 @@ follow_tests = \
 	tests/test-watch-glob.sh \
 	tests/test-cursor-restart.sh \
 	tests/test-cursor-mismatch.sh \
-	tests/test-cursor-abort.sh
+	tests/test-cursor-abort.sh \
+	tests/test-cursor-bootstrap.sh \
+	tests/test-cursor-damaged.sh \
+	tests/test-cursor-fds.sh
 TESTS += $(follow_tests)
 EXTRA_DIST += $(follow_tests) tests/follow-lib.sh

@@ -73,7 +73,7 @@ expect_big c70 "$tmp/c70.ckpt"
 expect_big c71 "$compact"
 
 # cursor_is LABEL OFFSET INDEX: the one cursor in $tmp/state holds OFFSET
-# and INDEX (host/cursor.c: two native 64-bit words at byte 40).
+# and INDEX (in its newer slot: follow-lib.sh's cursor_pos).
 cursor_is() {
 	what="$1"
 	ci_file=
@@ -84,7 +84,7 @@ cursor_is() {
 		fail "no cursor in the state directory"
 		return
 	fi
-	ci_got=$(od -A n -t u8 -j 40 -N 16 "$ci_file" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//')
+	ci_got=$(cursor_pos "$ci_file" | cut -d' ' -f1-2)
 	if [ "$ci_got" = "$2 $3" ]; then ok; else
 		fail "cursor (offset index): want '$2 $3', got '$ci_got'"
 	fi
