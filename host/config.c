@@ -335,7 +335,15 @@ static char *read_at_most(int fd, size_t size_hint, size_t max, size_t *n,
   return data;
 }
 
-/* The whole file, refused unless a regular file of at most
+/* `-c /dev/null`, the usual way to say "no configuration", is read as
+ * the empty file it is; every other device, FIFO or socket is refused. */
+static bool is_dev_null(const struct stat *sb) {
+  struct stat null;
+  return S_ISCHR(sb->st_mode) && stat("/dev/null", &null) == 0 &&
+         S_ISCHR(null.st_mode) && sb->st_rdev == null.st_rdev;
+}
+
+/* The whole file, refused unless a regular file (or /dev/null) of at most
  * MAX_CONFIG_BYTES; one byte more is read, so that a file that grows
  * while it is read is refused too. */
 static char *slurp(const char *path, size_t *len) {
@@ -353,7 +361,7 @@ static char *slurp(const char *path, size_t *len) {
     err = errno;
   } else if (S_ISDIR(sb.st_mode)) {
     err = EISDIR;
-  } else if (!S_ISREG(sb.st_mode)) {
+  } else if (!S_ISREG(sb.st_mode) && !is_dev_null(&sb)) {
     td_error("%s: not a regular file", path);
   } else if (sb.st_size > MAX_CONFIG_BYTES) {
     too_large = true;

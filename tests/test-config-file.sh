@@ -3,7 +3,8 @@
 # would silently get wrong is either honoured exactly or refused with the
 # file (and line), exit 78:
 # - a file that is not a regular one (/dev/zero, a FIFO) or larger than
-#   1 MiB is refused before it is read; 1 MiB exactly is read;
+#   1 MiB is refused before it is read; 1 MiB exactly is read; /dev/null
+#   is the empty configuration;
 # - spaces inside a section's brackets ("[ host ]") are dropped;
 # - a UTF-8 byte-order mark at the start is skipped;
 # - a section name longer than inih keeps (49 characters) is kept whole,
@@ -48,6 +49,10 @@ refused() {
 refused /dev/zero "thermos-dispatch: /dev/zero: not a regular file"
 mkfifo "$tmp/fifo"
 refused "$tmp/fifo" "thermos-dispatch: $tmp/fifo: not a regular file"
+td_bounded -c /dev/null check
+check_rc 0
+check_stdout "/dev/null: configuration ok, 0 plugin instances enabled"
+check_stderr_empty
 # sized FILE BYTES: a valid configuration padded with comment lines to
 # exactly BYTES bytes.
 sized() {
