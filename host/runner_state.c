@@ -124,6 +124,8 @@ typedef struct name_arena {
 } name_arena;
 
 static const char *name_store(name_arena *a, thermos_str name) {
+  if (name.len == 0)
+    return ""; /* never NULL: readers may hand it to memcmp or printf */
   if (name.len > a->left) {
     if (a->block_size < NAME_BLOCK_MAX)
       a->block_size = a->block_size ? a->block_size * 2 : NAME_BLOCK_MIN;
@@ -193,8 +195,9 @@ static size_t index_lookup(const thermos_runner_state *st, thermos_str name) {
     if (st->slot_hashes[i] != h)
       continue;
     const process_entry *e = entry_at(&st->processes, slot - 1);
+    /* (An empty name may have NULL data: memcmp must not see it.) */
     if (e->name.len == name.len &&
-        memcmp(e->name.data, name.data, name.len) == 0)
+        (name.len == 0 || memcmp(e->name.data, name.data, name.len) == 0))
       return slot - 1;
   }
 }

@@ -44,7 +44,9 @@ td_sig() {
 	newfile
 	out=$nf.out
 	err=$nf.err
-	strace -qq -o /dev/null -P "$ini" -e trace=openat,open \
+	# LeakSanitizer cannot run under ptrace: leaks are checked elsewhere.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -qq -o /dev/null -P "$ini" -e trace=openat,open \
 		-e "inject=openat,open:signal=SIG$ts_sig:when=1" \
 		"$TD" "$@" </dev/null >"$out" 2>"$err"
 	rc=$?
