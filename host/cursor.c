@@ -101,7 +101,7 @@ static void slot_fill(cursor_slot *s, const td_cursor_pos *pos, uint64_t seq) {
 
 static void retake_reserve(td_cursors *cs) {
   if (cs->reserve < 0)
-    cs->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    cs->reserve = fcntl(cs->dirfd, F_DUPFD_CLOEXEC, 0);
 }
 
 static int open_at(td_cursors *cs, const char *name, int flags) {
