@@ -36,8 +36,10 @@ tests_test_json_form_SOURCES = tests/test-json-form.c $(td_unit_helpers)
 tests_test_json_form_CFLAGS = $(td_unit_cflags) $(JSONGLIB_CFLAGS)
 tests_test_json_form_LDADD = $(td_unit_ldadd) $(JSONGLIB_LIBS)
 
+if HAVE_CMOCKA
 check_PROGRAMS += tests/test-cursor
 TESTS += tests/test-cursor
+endif
 tests_test_cursor_SOURCES = tests/test-cursor.c
 tests_test_cursor_CFLAGS = $(td_unit_cflags)
 tests_test_cursor_LDADD = $(td_unit_ldadd)
