@@ -41,6 +41,9 @@ static char *fd_name(int fd, char **why, const char *path) {
   return name;
 }
 
+static td_module *accept_table(lt_dlhandle h, const char *name,
+                               const char *path, char **reason);
+
 static td_module *load_checked(const char *name, const char *path,
                                char **reason) {
   int fd = td_open_trusted(path, reason);
@@ -66,7 +69,13 @@ static td_module *load_checked(const char *name, const char *path,
   }
   static bool ltdl_ready;
   if (!ltdl_ready) {
-    lt_dlinit();
+    if (lt_dlinit() != 0) {
+      *reason = g_strdup_printf("%s: libltdl: %s", path, lt_dlerror());
+      dlclose(probe);
+      g_free(file);
+      close(fd);
+      return NULL;
+    }
     ltdl_ready = true;
   }
   lt_dlhandle h = lt_dlopen(file);
@@ -74,8 +83,23 @@ static td_module *load_checked(const char *name, const char *path,
   g_free(file);
   if (!h) {
     *reason = g_strdup_printf("%s: %s", path, lt_dlerror());
+    close(fd);
     return NULL;
   }
+  td_module *m = accept_table(h, name, path, reason);
+  if (!m) {
+    /* Refused after it was opened: unmapped again, and its descriptor
+     * closed (nothing is loaded under that name any more). */
+    lt_dlclose(h);
+    close(fd);
+  }
+  return m;
+}
+
+/* The handshake and the checks of a module's table; NULL with `reason`
+ * if it is refused. */
+static td_module *accept_table(lt_dlhandle h, const char *name,
+                               const char *path, char **reason) {
   typedef const thermos_handler_v1 *(*entry_fn)(void);
   entry_fn entry = (entry_fn)(uintptr_t)lt_dlsym(h, THERMOS_HANDLER_ENTRY);
   if (!entry) {

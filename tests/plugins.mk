@@ -70,6 +70,15 @@ tests_plugins_newer_minor_la_SOURCES = tests/plugins/newer_minor.c
 tests_plugins_newer_minor_la_CFLAGS = $(td_test_plugin_cflags)
 tests_plugins_newer_minor_la_LDFLAGS = $(td_test_plugin_ldflags)
 
+# The loader's housekeeping: refused modules are unmapped again.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/test-loader
+TESTS += tests/test-loader
+endif
+tests_test_loader_SOURCES = tests/test-loader.c
+tests_test_loader_CFLAGS = $(td_unit_cflags)
+tests_test_loader_LDADD = $(td_unit_ldadd)
+
 # Every member's offset and every constant of <thermos/handler.h>, pinned.
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test-abi-layout
