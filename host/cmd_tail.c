@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "follow_loop.h"
 #include "follower.h"
+#include "stream_reader.h"
 #include "plugin_set.h"
 
 static const char TAIL_USAGE[] =
@@ -138,8 +139,10 @@ static int run(const char *path, const td_config *cfg, tail_options *o,
    * appended between the first read and the watch is missed. */
   t.loop = td_follow_loop_new(d, cursors, on_tick, &t);
   t.inotify = watch_file(path);
-  t.follower = td_follower_start(&ctx, path, false);
+  int open_err = 0;
+  t.follower = td_follower_start(&ctx, path, false, &open_err);
   if (!t.follower) {
+    td_error("%s: %s", path, td_stream_open_reason(path, open_err));
     td_follow_loop_free(t.loop);
     if (t.inotify >= 0)
       close(t.inotify);

@@ -175,8 +175,9 @@ static uint64_t history_limit(td_follower *f, int fd, bool created_later) {
 }
 
 td_follower *td_follower_start(td_follow_ctx *ctx, const char *path,
-                               bool created_later) {
-  td_stream *stream = td_stream_open(path, ctx->cfg->max_record_size);
+                               bool created_later, int *open_err) {
+  td_stream *stream =
+      td_stream_open_followed(path, ctx->cfg->max_record_size, open_err);
   if (!stream)
     return NULL;
   td_follower *f = g_new0(td_follower, 1);
@@ -200,13 +201,32 @@ td_follower *td_follower_start(td_follow_ctx *ctx, const char *path,
   return f;
 }
 
+/* The path names another file, or the same file holds other bytes: the
+ * stream ends (an error), and what it now holds is not read on from a
+ * stale offset. */
+static void replaced(td_follower *f, const char *reason) {
+  td_error("%s: %s", f->path, reason);
+  td_session_stream_error(f->session, reason);
+  end(f, TD_FOLLOW_REPLACED);
+}
+
 void td_follower_poll(td_follower *f) {
   if (f->ended)
     return;
   struct stat sb;
   td_stream *stream = td_session_stream(f->session);
-  if (fstat(td_stream_fd(stream), &sb) == 0 &&
-      (uint64_t)sb.st_size < td_stream_bytes_read(stream)) {
+  int fd = td_stream_fd(stream);
+  bool have_size = fstat(fd, &sb) == 0;
+  /* Grown: is it still the stream that was read?  A runner's file is only
+   * ever appended to; one rewritten in place (same inode, other first
+   * bytes: a host stopped while the path was reused) must not be read on
+   * from where the old one ended.  One pread of 64 bytes per growth. */
+  if (have_size && (uint64_t)sb.st_size > td_stream_bytes_read(stream) &&
+      !td_file_identity_matches(fd, &f->id)) {
+    replaced(f, "rewritten in place (its first bytes changed)");
+    return;
+  }
+  if (have_size && (uint64_t)sb.st_size < td_stream_bytes_read(stream)) {
     char *reason = g_strdup_printf(
         "file shrank to %" PRIu64 " bytes, below the %" PRIu64 " already read",
         (uint64_t)sb.st_size, td_stream_bytes_read(stream));
@@ -217,6 +237,9 @@ void td_follower_poll(td_follower *f) {
     return;
   }
   pump(f);
+  /* A short stream's identity grows with it, up to the hashed prefix. */
+  if (!f->ended && f->id.hash_len < TD_CURSOR_HASH_BYTES)
+    td_file_identity_of(fd, &f->id);
 }
 
 void td_follower_check_path(td_follower *f) {
@@ -234,11 +257,8 @@ void td_follower_check_path(td_follower *f) {
     }
     return;
   }
-  if ((uint64_t)sb.st_ino != f->id.ino || (uint64_t)sb.st_dev != f->id.dev) {
-    td_error("%s: replaced by another file", f->path);
-    td_session_stream_error(f->session, "replaced by another file");
-    end(f, TD_FOLLOW_REPLACED);
-  }
+  if ((uint64_t)sb.st_ino != f->id.ino || (uint64_t)sb.st_dev != f->id.dev)
+    replaced(f, "replaced by another file");
 }
 
 void td_follower_set_finished(td_follower *f) {

@@ -37,14 +37,15 @@ typedef struct td_follow_ctx {
 } td_follow_ctx;
 
 /**
- * Starts following `path`: opens it (NULL, reported, if it cannot be:
- * exit 66), decides what is history (the cursor rules; a stream created
- * after the host started is live from its first record), calls
- * on_stream_open and dispatches what the file holds.  It may end at once
- * (on_end is then called before this returns the follower).
+ * Starts following `path`: opens it (td_stream_open_followed: NULL, with
+ * `*open_err` set and nothing printed, if it cannot be), decides what is
+ * history (the cursor rules; a stream created after the host started is live
+ * from its first record), calls on_stream_open and dispatches what the file
+ * holds.  It may end at once (on_end is then called before this returns the
+ * follower).
  */
 td_follower *td_follower_start(td_follow_ctx *ctx, const char *path,
-                               bool created_later);
+                               bool created_later, int *open_err);
 void td_follower_free(td_follower *f);
 
 /** The file may have grown: dispatch what was appended. */

@@ -27,6 +27,55 @@ struct td_stream {
   char detail[REASON_MAX - 32];
 };
 
+static td_stream *stream_new(const char *path, int fd, bool owns,
+                             uint32_t max_record_size) {
+  /* Not zeroed: the message arrays at its end are written only on an
+   * error, and a watch keeps thousands of streams. */
+  td_stream *s = g_malloc(sizeof *s);
+  memset(s, 0, offsetof(td_stream, reason));
+  s->reason[0] = '\0';
+  s->path = g_strdup(path);
+  s->fd = fd;
+  s->owns_fd = owns;
+  s->framing = td_framing_new(fd, max_record_size);
+  td_decoder_init(&s->decoder);
+  return s;
+}
+
+td_stream *td_stream_open_followed(const char *path, uint32_t max_record_size,
+                                   int *err) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    *err = errno;
+    return NULL;
+  }
+  struct stat sb;
+  int failed = 0;
+  if (fstat(fd, &sb) != 0)
+    failed = errno;
+  else if (S_ISDIR(sb.st_mode))
+    failed = EISDIR;
+  else if (!S_ISREG(sb.st_mode))
+    failed = TD_STREAM_NOT_REGULAR;
+  if (failed) {
+    close(fd);
+    *err = failed;
+    return NULL;
+  }
+  return stream_new(path, fd, true, max_record_size);
+}
+
+const char *td_stream_open_reason(const char *path, int err) {
+  struct stat sb;
+  if (err == TD_STREAM_NOT_REGULAR)
+    return "not a regular file";
+  /* O_NOFOLLOW's ELOOP: the path itself is a link (rather than a loop of
+   * links above it). */
+  if (err == ELOOP && lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+    return "a symbolic link";
+  return g_strerror(err);
+}
+
 td_stream *td_stream_open(const char *path, uint32_t max_record_size) {
   int fd;
   bool owns = true;
@@ -47,17 +96,7 @@ td_stream *td_stream_open(const char *path, uint32_t max_record_size) {
       close(fd);
     return NULL;
   }
-  /* Not zeroed: the message arrays at its end are written only on an
-   * error, and a watch keeps thousands of streams. */
-  td_stream *s = g_malloc(sizeof *s);
-  memset(s, 0, offsetof(td_stream, reason));
-  s->reason[0] = '\0';
-  s->path = g_strdup(path);
-  s->fd = fd;
-  s->owns_fd = owns;
-  s->framing = td_framing_new(fd, max_record_size);
-  td_decoder_init(&s->decoder);
-  return s;
+  return stream_new(path, fd, owns, max_record_size);
 }
 
 void td_stream_close(td_stream *s) {

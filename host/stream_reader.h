@@ -25,6 +25,23 @@ typedef enum td_stream_status {
  * "thermos-dispatch: PATH: REASON" and returns NULL: the caller exits 66.
  */
 td_stream *td_stream_open(const char *path, uint32_t max_record_size);
+
+/** td_stream_open_followed's refusal of a path that is a symbolic link,
+ * a FIFO, a device, a directory or a socket (an errno value is positive). */
+#define TD_STREAM_NOT_REGULAR (-1)
+
+/**
+ * Opens a stream that a runner writes (`tail`, `watch`): never blocking
+ * (O_NONBLOCK: a FIFO planted there must not stall the host), never
+ * through a link (O_NOFOLLOW: Thermos writes none), and only a regular
+ * file.  Prints nothing: on failure returns NULL with `*err` an errno
+ * value or TD_STREAM_NOT_REGULAR, for the caller to report or retry.
+ */
+td_stream *td_stream_open_followed(const char *path, uint32_t max_record_size,
+                                   int *err);
+/** What a failure of td_stream_open_followed says: "not a regular file",
+ * "a symbolic link", or strerror's text. */
+const char *td_stream_open_reason(const char *path, int err);
 void td_stream_close(td_stream *s);
 
 /** The file descriptor read (for fstat and pread by followers). */

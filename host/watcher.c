@@ -20,6 +20,7 @@
 
 #include "diag.h"
 #include "follow_loop.h"
+#include "stream_reader.h"
 
 typedef enum target_kind {
   T_ROOT,        /* ROOT: checkpoints/ or tasks/ may appear */
@@ -53,7 +54,8 @@ struct task {
   td_follower *follower;
   bool created_later;
   bool finished;      /* tasks/finished/<id> exists */
-  bool unusable_said; /* the runner's stat failed, and was warned of */
+  bool unusable_said; /* the runner could not be opened, and was warned of */
+  bool retry;         /* its open failed for want of descriptors or memory */
   bool done; /* followed to its end; kept so it is not followed again */
 };
 
@@ -70,6 +72,7 @@ struct td_watcher {
   guint rescan_source;
   bool started;
   bool watches_exhausted;
+  GHashTable *retry; /* task *: to open again on the next tick */
   bool aborted;
   GPtrArray *ended; /* followers to free once the loop is back */
   guint reap_source;
@@ -112,6 +115,16 @@ static int add_watch(td_watcher *w, const char *path, uint32_t mask,
   return wd;
 }
 
+/* Drops a task's inotify watch (a task followed to its end, or removed):
+ * a long-running host with task churn must not run out of watches. */
+static void drop_watch(td_watcher *w, task *t) {
+  if (t->wd < 0)
+    return;
+  inotify_rm_watch(w->inotify, t->wd);
+  g_hash_table_remove(w->targets, GINT_TO_POINTER(t->wd));
+  t->wd = -1;
+}
+
 static gboolean reap(gpointer user) {
   td_watcher *w = user;
   w->reap_source = 0;
@@ -137,27 +150,50 @@ static void on_end(td_follower *f, td_follow_end why, void *user) {
   if (!t)
     return;
   t->done = true;
+  /* Its directory's removal is still seen, through checkpoints/. */
+  drop_watch(w, t);
   g_ptr_array_add(w->ended, t);
   if (!w->reap_source)
     w->reap_source = g_idle_add(reap, w);
 }
 
+/* Whether an open that failed with `err` may work later by itself: the
+ * host or the system was out of descriptors or memory. */
+static bool transient(int err) {
+  return err == EMFILE || err == ENFILE || err == ENOMEM || err == EAGAIN ||
+         err == EINTR;
+}
+
 static void start_follower(td_watcher *w, task *t) {
   if (t->follower || t->done)
     return;
-  struct stat sb;
-  if (stat(t->runner, &sb) != 0) {
-    /* Not there yet is the normal case; anything else (a symlink loop, a
-     * directory without search permission) will not mend by itself and is
-     * said once, as a warning: the other tasks go on. */
-    if (errno != ENOENT && !t->unusable_said) {
-      td_warning("%s: %s; not followed", t->runner, g_strerror(errno));
+  int err = 0;
+  t->follower = td_follower_start(&w->inner, t->runner, t->created_later, &err);
+  if (!t->follower) {
+    if (err == ENOENT) {
+      /* Not there yet: the normal case. */
+    } else if (transient(err)) {
+      /* Out of descriptors (or memory): the next tick tries again, once
+       * finished tasks have given theirs back. */
+      if (!t->retry)
+        td_warning("%s: %s; retrying every second", t->runner, g_strerror(err));
+      t->retry = true;
+      g_hash_table_add(w->retry, t);
+    } else if (!t->unusable_said) {
+      /* A FIFO, a link, a loop of links, a directory without search
+       * permission: will not mend by itself, and is said once; the other
+       * tasks go on. */
+      td_warning("%s: %s; not followed", t->runner,
+                 td_stream_open_reason(t->runner, err));
       t->unusable_said = true;
     }
     return;
   }
-  t->follower = td_follower_start(&w->inner, t->runner, t->created_later);
-  if (t->follower && t->finished)
+  if (t->retry) {
+    t->retry = false;
+    g_hash_table_remove(w->retry, t);
+  }
+  if (t->finished)
     td_follower_set_finished(t->follower);
 }
 
@@ -219,8 +255,8 @@ static void remove_task(td_watcher *w, task *t) {
   } else if (w->ctx->cursors) {
     td_cursor_delete(td_cursor_open(w->ctx->cursors, t->runner));
   }
-  if (t->wd >= 0)
-    g_hash_table_remove(w->targets, GINT_TO_POINTER(t->wd));
+  drop_watch(w, t);
+  g_hash_table_remove(w->retry, t);
   /* A follower waiting to be reaped is freed with the task. */
   g_ptr_array_remove(w->ended, t);
   g_hash_table_remove(w->tasks, t->runner);
@@ -321,7 +357,43 @@ static gboolean rescan(gpointer user) {
   return G_SOURCE_CONTINUE;
 }
 
+/* inotify's queue overflowed: events were lost, any of them.  Everything
+ * is looked at again: every root (a task created meanwhile is live from
+ * its first record, like any task that appears while the host runs),
+ * every follower for growth and replacement, every task for removal. */
+static void resync(td_watcher *w) {
+  td_warning("inotify: event queue overflowed: rescanning every root");
+  rescan(w);
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, w->roots);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    scan_tasks(w, value);
+    scan_checkpoints(w, value, true);
+  }
+  GPtrArray *all = g_ptr_array_new();
+  g_hash_table_iter_init(&it, w->tasks);
+  while (g_hash_table_iter_next(&it, NULL, &value))
+    g_ptr_array_add(all, value);
+  for (guint i = 0; i < all->len; i++) {
+    task *t = g_ptr_array_index(all, i);
+    if (!g_file_test(t->dir, G_FILE_TEST_IS_DIR)) {
+      remove_task(w, t);
+    } else if (t->follower) {
+      td_follower_poll(t->follower);
+      td_follower_check_path(t->follower);
+    } else {
+      start_follower(w, t);
+    }
+  }
+  g_ptr_array_free(all, TRUE);
+}
+
 static void on_event(td_watcher *w, const struct inotify_event *e) {
+  if (e->mask & IN_Q_OVERFLOW) {
+    resync(w);
+    return;
+  }
   if (e->mask & IN_IGNORED) {
     g_hash_table_remove(w->targets, GINT_TO_POINTER(e->wd));
     return;
@@ -396,6 +468,17 @@ static gboolean on_inotify(gint fd, GIOCondition cond, gpointer user) {
 }
 
 void td_watcher_tick(td_watcher *w) {
+  if (g_hash_table_size(w->retry)) {
+    GPtrArray *again = g_ptr_array_new();
+    GHashTableIter ri;
+    gpointer t;
+    g_hash_table_iter_init(&ri, w->retry);
+    while (g_hash_table_iter_next(&ri, &t, NULL))
+      g_ptr_array_add(again, t);
+    for (guint i = 0; i < again->len; i++)
+      start_follower(w, g_ptr_array_index(again, i));
+    g_ptr_array_free(again, TRUE);
+  }
   if (!w->watches_exhausted)
     return;
   /* Without watches for some: look at those, and at new directories. */
@@ -410,10 +493,12 @@ void td_watcher_tick(td_watcher *w) {
   g_hash_table_iter_init(&it, w->tasks);
   while (g_hash_table_iter_next(&it, NULL, &value)) {
     task *t = value;
-    if (t->wd >= 0 || t->done)
+    if (t->wd >= 0)
       continue;
     if (!g_file_test(t->dir, G_FILE_TEST_IS_DIR))
       g_ptr_array_add(gone, t);
+    else if (t->done)
+      continue;
     else if (t->follower)
       td_follower_poll(t->follower);
     else
@@ -447,6 +532,7 @@ td_watcher *td_watcher_start(td_follow_ctx *ctx, char **roots, int n_roots,
   w->tasks = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, task_free);
   w->patterns = g_ptr_array_new_with_free_func(g_free);
   w->ended = g_ptr_array_new();
+  w->retry = g_hash_table_new(g_direct_hash, g_direct_equal);
   if (w->inotify < 0) {
     w->watches_exhausted = true;
     td_warning("inotify: %s: polling every task every second",
@@ -492,6 +578,7 @@ void td_watcher_free(td_watcher *w) {
   if (w->inotify_source)
     g_source_remove(w->inotify_source);
   g_ptr_array_free(w->ended, TRUE);
+  g_hash_table_destroy(w->retry);
   g_hash_table_destroy(w->tasks);
   g_hash_table_destroy(w->targets);
   g_hash_table_destroy(w->roots);

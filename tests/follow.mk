@@ -31,6 +31,7 @@ follow_tests = \
 	tests/test-cursor-abort.sh \
 	tests/test-cursor-bootstrap.sh \
 	tests/test-cursor-damaged.sh \
-	tests/test-cursor-fds.sh
+	tests/test-cursor-fds.sh \
+	tests/test-watch-hostile.sh
 TESTS += $(follow_tests)
 EXTRA_DIST += $(follow_tests) tests/follow-lib.sh
