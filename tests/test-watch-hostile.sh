@@ -13,7 +13,8 @@
 #   once;
 # - tasks followed to their end, and tasks moved away, give their inotify
 #   watches back (the host's count of watches returns to its start);
-# - out of descriptors (`ulimit -n 160`, 120 live tasks and 40 finished):
+# - out of descriptors (`ulimit -n 160`, 120 live tasks and 40 finished,
+#   with `state_dir`: a followed task holds one descriptor, its cursor none):
 #   the tasks that could not be opened are warned of once, retried every
 #   second, and all followed, each append delivered once (not under
 #   valgrind, which needs descriptors of its own).
@@ -169,7 +170,8 @@ while [ "$i" -lt 120 ]; do
 done
 : >"$tmp/w5.rec"
 what="(ulimit -n 160) thermos-dispatch watch"
-bg_start w5 sh -c 'ulimit -n 160 && exec "$@"' sh "$TD" -c "$ini" -o "rec.out=$tmp/w5.rec" watch "$R5"
+bg_start w5 sh -c 'ulimit -n 160 && exec "$@"' sh "$TD" -c "$ini" -o "rec.out=$tmp/w5.rec" \
+	-o "host.state_dir=$tmp/state5" watch "$R5"
 total=$((40 * n_hello + 120 * n_live))
 what="ulimit -n 160: every task followed"
 if wait_rec "$tmp/w5.rec" "$total" 20; then ok; else fail "want $total records, got $(rec_count "$tmp/w5.rec")"; fi
