@@ -371,12 +371,10 @@ static void resync(td_watcher *w) {
     scan_tasks(w, value);
     scan_checkpoints(w, value, true);
   }
-  GPtrArray *all = g_ptr_array_new();
-  g_hash_table_iter_init(&it, w->tasks);
-  while (g_hash_table_iter_next(&it, NULL, &value))
-    g_ptr_array_add(all, value);
-  for (guint i = 0; i < all->len; i++) {
-    task *t = g_ptr_array_index(all, i);
+  /* A copy: a removal changes the table. */
+  GList *all = g_hash_table_get_values(w->tasks);
+  for (GList *l = all; l; l = l->next) {
+    task *t = l->data;
     if (!g_file_test(t->dir, G_FILE_TEST_IS_DIR)) {
       remove_task(w, t);
     } else if (t->follower) {
@@ -386,7 +384,7 @@ static void resync(td_watcher *w) {
       start_follower(w, t);
     }
   }
-  g_ptr_array_free(all, TRUE);
+  g_list_free(all);
 }
 
 static void on_event(td_watcher *w, const struct inotify_event *e) {
@@ -469,15 +467,11 @@ static gboolean on_inotify(gint fd, GIOCondition cond, gpointer user) {
 
 void td_watcher_tick(td_watcher *w) {
   if (g_hash_table_size(w->retry)) {
-    GPtrArray *again = g_ptr_array_new();
-    GHashTableIter ri;
-    gpointer t;
-    g_hash_table_iter_init(&ri, w->retry);
-    while (g_hash_table_iter_next(&ri, &t, NULL))
-      g_ptr_array_add(again, t);
-    for (guint i = 0; i < again->len; i++)
-      start_follower(w, g_ptr_array_index(again, i));
-    g_ptr_array_free(again, TRUE);
+    /* A copy: a start takes the task out of the set. */
+    GList *again = g_hash_table_get_keys(w->retry);
+    for (GList *l = again; l; l = l->next)
+      start_follower(w, l->data);
+    g_list_free(again);
   }
   if (!w->watches_exhausted)
     return;
