@@ -14,6 +14,7 @@ metrics_tests = \
 	tests/test-metrics-promtool.sh \
 	tests/test-metrics-prometheus.sh \
 	tests/test-metrics-textfile.sh \
+	tests/test-metrics-symlink.sh \
 	tests/test-metrics-check.sh
 TESTS += $(metrics_tests)
 EXTRA_DIST += $(metrics_tests) tests/metrics-lib.sh
