@@ -13,6 +13,8 @@
 #   `warning: logger: CALLBACK failed at STREAM record N` rate-limited
 #   (at most one a second: no more than the run's seconds + 2, while
 #   thousands of callbacks failed);
+# - space back after a full disk: the line torn by the full disk is cut off
+#   (every line a whole JSON object, none glued to the next);
 # - a read-only filesystem: logger init fails, exit 78, the host's line
 #   naming `output` and `Read-only file system` (as -o and as a file line).
 # The filesystem is always unmounted (trap).
@@ -98,6 +100,33 @@ else
 	fail "stderr: want the reason once, 1..$((secs + 2)) warnings (a run of $secs s) and the count, nothing else; got $nreason, $nwarn, $nall lines"
 	show_file stderr "$err"
 fi
+
+# --- space back ---------------------------------------------------------------------
+# The disk fills in the middle of a line; once space is back (the filler
+# removed) a second run appends to the same file.  The torn line was cut
+# off: every line is a whole JSON object, none glued to the next, the file
+# ends with a newline, and the second run's records are all there.
+mount_tmpfs size=64k
+dd if=/dev/zero of="$mnt/filler" bs=1024 count=16 2>/dev/null || exit 99
+td -c "$INI" -o logger.output="$log" replay "$stream"
+check_rc 70
+rm -f "$mnt/filler"
+small=$tmp/small.ckpt
+"$TD_TOOLS/gen-stream" -n 20 -p 3 -s 11 "$small" || exit 99
+td -c "$INI" -o logger.output="$log" replay "$small"
+check_rc 0
+check_stderr_empty
+what="after space is back: every line of $log a whole JSON object"
+bad=$("$JQ" -R -r 'if (try (fromjson | type) catch "") == "object" then empty else . end' "$log" | head -c 300)
+if [ -s "$log" ] && [ -z "$bad" ] && [ "$(tail -c 1 "$log" | od -An -c | tr -d ' ')" = '\n' ]; then
+	ok
+else
+	fail "want whole JSON lines only, ending with a newline; not JSON: $bad"
+fi
+what="after space is back: the second run's records"
+nsmall=$(grep -c -F "\"source\":\"$small\"" "$log")
+td -c "$INI" -o logger.output=- replay "$small"
+if [ "$nsmall" -gt 0 ] && [ "$nsmall" = "$(wc -l <"$out" | tr -d ' ')" ]; then ok; else fail "want every record of $small, $(wc -l <"$out") lines; got $nsmall"; fi
 
 # --- read-only --------------------------------------------------------------------------
 mount_tmpfs ro,size=64k
