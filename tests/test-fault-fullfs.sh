@@ -14,7 +14,9 @@
 #   (at most one a second: no more than the run's seconds + 2, while
 #   thousands of callbacks failed);
 # - space back after a full disk: the line torn by the full disk is cut off
-#   (every line a whole JSON object, none glued to the next);
+#   (every line a whole JSON object, none glued to the next), in a file
+#   opened by the logger (O_APPEND) and in stdout redirected with `>`
+#   (tail: space comes back while the host runs; no hole left);
 # - a read-only filesystem: logger init fails, exit 78, the host's line
 #   naming `output` and `Read-only file system` (as -o and as a file line).
 # The filesystem is always unmounted (trap).
@@ -127,6 +129,55 @@ what="after space is back: the second run's records"
 nsmall=$(grep -c -F "\"source\":\"$small\"" "$log")
 td -c "$INI" -o logger.output=- replay "$small"
 if [ "$nsmall" -gt 0 ] && [ "$nsmall" = "$(wc -l <"$out" | tr -d ' ')" ]; then ok; else fail "want every record of $small, $(wc -l <"$out") lines; got $nsmall"; fi
+
+# --- space back while running, stdout redirected with `>` -----------------------------
+# `tail --forever`, the logger on stdout redirected (no O_APPEND) to a file
+# on the full filesystem: 1000 records appended fill it in the middle of a
+# line; the filler removed, 40 more records are appended and logged.  The
+# torn line was cut and the offset moved back with it: no hole of NUL
+# bytes, every line a whole JSON object, the last record there.
+: "${TD_TIME_SCALE:=1}"
+# wait_for SECONDS CMD...: CMD succeeds within SECONDS (scaled).
+wait_for() {
+	wf_left=$(($1 * TD_TIME_SCALE * 10))
+	shift
+	until "$@"; do
+		[ "$wf_left" -gt 0 ] || return 1
+		wf_left=$((wf_left - 1))
+		sleep 0.1
+	done
+}
+mount_tmpfs size=64k
+dd if=/dev/zero of="$mnt/filler" bs=1024 count=16 2>/dev/null || exit 99
+live=$tmp/live.ckpt
+: >"$live"
+tlog=$mnt/stdout.jsonl
+# Through follow-helper spawn: its pid and, once it ended, its status in files.
+"$TD_TOOLS/follow-helper" spawn "$tmp/tail.pid" "$tmp/tail.rc" "$TD" -c "$INI" -o logger.output=- \
+	tail --forever "$live" </dev/null >"$tlog" 2>"$tmp/tail.err" &
+wait_for 10 test -f "$tmp/tail.pid" || exit 99
+tpid=$(cat "$tmp/tail.pid")
+o1=$("$TD_TOOLS/follow-helper" offset "$stream" 1000) || exit 99
+o2=$("$TD_TOOLS/follow-helper" offset "$stream" 1040) || exit 99
+head -c "$o1" "$stream" >>"$live"
+what="tail, stdout on a full filesystem"
+if wait_for 10 grep -q 'No space left on device' "$tmp/tail.err"; then ok; else fail "no 'No space left on device' within 10 s"; show_file stderr "$tmp/tail.err"; fi
+rm -f "$mnt/filler"
+tail -c +"$((o1 + 1))" "$stream" | head -c "$((o2 - o1))" >>"$live"
+what="tail, space back: record 1039 logged"
+if wait_for 10 grep -q '"record":1039,' "$tlog"; then ok; else fail "record 1039 not in $tlog within 10 s"; fi
+kill -TERM "$tpid"
+what="tail, space back: SIGTERM"
+if wait_for 10 test -f "$tmp/tail.rc"; then ok; else fail "still running 10 s after SIGTERM (killed)"; kill -KILL "$tpid"; fi
+wait
+what="tail, space back: every line of $tlog a whole JSON object, no NUL byte"
+bad=$("$JQ" -R -r 'if (try (fromjson | type) catch "") == "object" then empty else . end' "$tlog" | tr -d '\000' | head -c 300)
+nul=$(tr -d -c '\000' <"$tlog" | wc -c | tr -d ' ')
+if [ -z "$bad" ] && [ "$nul" = 0 ]; then
+	ok
+else
+	fail "want whole JSON lines only; $nul NUL bytes; not JSON: $bad"
+fi
 
 # --- read-only --------------------------------------------------------------------------
 mount_tmpfs ro,size=64k

@@ -21,10 +21,11 @@ int tdp_write_all(int fd, const char *p, size_t n, size_t *written) {
   while (done < n) {
     ssize_t w = write(fd, p + done, n - done);
     if (w < 0) {
-      /* EINTR is returned, not retried: only a stop signal interrupts a
-       * write (the host installs SIGHUP with SA_RESTART), and retrying
-       * would block again on a reader that never reads. */
-      /* A non-blocking descriptor inherited from the parent (stdout). */
+      /* EAGAIN: a non-blocking descriptor inherited from the parent
+       * (stdout); wait for it.  EINTR is returned, not retried: only a
+       * stop signal interrupts a write (the host installs SIGHUP with
+       * SA_RESTART), and retrying would block again on a reader that never
+       * reads. */
       if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
           (err = wait_writable(fd)) == 0)
         continue;

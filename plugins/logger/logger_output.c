@@ -90,8 +90,12 @@ int lg_output_open(lg_output *o, const thermos_host_v1 *host,
 static void drop_torn_line(lg_output *o, size_t tail) {
   struct stat st;
   if (fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    /* The offset too: stdout redirected with `>` has no O_APPEND, and
+     * its next write would leave a hole where the torn line was. */
     off_t end = lseek(o->fd, 0, SEEK_END);
-    if (end >= (off_t)tail && ftruncate(o->fd, end - (off_t)tail) == 0)
+    off_t cut = end - (off_t)tail;
+    if (end >= (off_t)tail && ftruncate(o->fd, cut) == 0 &&
+        lseek(o->fd, cut, SEEK_SET) == cut)
       return;
   }
   o->torn = true;
