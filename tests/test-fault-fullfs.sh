@@ -133,7 +133,9 @@ if [ "$nsmall" -gt 0 ] && [ "$nsmall" = "$(wc -l <"$out" | tr -d ' ')" ]; then o
 # --- space back while running, stdout redirected with `>` -----------------------------
 # `tail --forever`, the logger on stdout redirected (no O_APPEND) to a file
 # on the full filesystem: 1000 records appended fill it in the middle of a
-# line; the filler removed, 40 more records are appended and logged.  The
+# line; once they are all handled (a second instance, writing elsewhere,
+# has logged the last), the filler is removed, and 40 more records are
+# appended and logged.  The
 # torn line was cut and the offset moved back with it: no hole of NUL
 # bytes, every line a whole JSON object, the last record there.
 : "${TD_TIME_SCALE:=1}"
@@ -153,7 +155,10 @@ live=$tmp/live.ckpt
 : >"$live"
 tlog=$mnt/stdout.jsonl
 # Through follow-helper spawn: its pid and, once it ended, its status in files.
-"$TD_TOOLS/follow-helper" spawn "$tmp/tail.pid" "$tmp/tail.rc" "$TD" -c "$INI" -o logger.output=- \
+# A second instance, off the full filesystem, tells how far the host got.
+mirror=$tmp/mirror.jsonl
+printf '[plugin:mirror]\nmodule = logger\nformat = json\noutput = %s\n' "$mirror" | cat "$INI" - >"$tmp/tail.ini"
+"$TD_TOOLS/follow-helper" spawn "$tmp/tail.pid" "$tmp/tail.rc" "$TD" -c "$tmp/tail.ini" -o logger.output=- \
 	tail --forever "$live" </dev/null >"$tlog" 2>"$tmp/tail.err" &
 wait_for 10 test -f "$tmp/tail.pid" || exit 99
 tpid=$(cat "$tmp/tail.pid")
@@ -162,6 +167,10 @@ o2=$("$TD_TOOLS/follow-helper" offset "$stream" 1040) || exit 99
 head -c "$o1" "$stream" >>"$live"
 what="tail, stdout on a full filesystem"
 if wait_for 10 grep -q 'No space left on device' "$tmp/tail.err"; then ok; else fail "no 'No space left on device' within 10 s"; show_file stderr "$tmp/tail.err"; fi
+# Space comes back once all 1000 records are handled (else their lines
+# would take it again).
+what="tail: the first 1000 records handled"
+if wait_for 10 grep -q '"record":999,' "$mirror"; then ok; else fail "record 999 not in $mirror within 10 s"; fi
 rm -f "$mnt/filler"
 tail -c +"$((o1 + 1))" "$stream" | head -c "$((o2 - o1))" >>"$live"
 what="tail, space back: record 1039 logged"
