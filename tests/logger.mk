@@ -5,6 +5,7 @@ logger_tests = \
 	tests/test-logger-json.sh \
 	tests/test-logger-text.sh \
 	tests/test-logger-output.sh \
-	tests/test-logger-reopen.sh
+	tests/test-logger-reopen.sh \
+	tests/test-logger-stuck.sh
 TESTS += $(logger_tests)
 EXTRA_DIST += $(logger_tests)

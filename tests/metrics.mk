@@ -14,6 +14,11 @@ metrics_tests = \
 	tests/test-metrics-promtool.sh \
 	tests/test-metrics-prometheus.sh \
 	tests/test-metrics-textfile.sh \
+	tests/test-metrics-symlink.sh \
+	tests/test-metrics-slow-clients.sh \
 	tests/test-metrics-check.sh
 TESTS += $(metrics_tests)
+# Slow HTTP clients from loopback addresses (tests/test-metrics-slow-clients.sh).
+check_PROGRAMS += tests/tools/http-trickle
+tests_tools_http_trickle_SOURCES = tests/tools/http-trickle.c
 EXTRA_DIST += $(metrics_tests) tests/metrics-lib.sh

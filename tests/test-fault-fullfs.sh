@@ -13,6 +13,10 @@
 #   `warning: logger: CALLBACK failed at STREAM record N` rate-limited
 #   (at most one a second: no more than the run's seconds + 2, while
 #   thousands of callbacks failed);
+# - space back after a full disk: the line torn by the full disk is cut off
+#   (every line a whole JSON object, none glued to the next), in a file
+#   opened by the logger (O_APPEND) and in stdout redirected with `>`
+#   (tail: space comes back while the host runs; no hole left);
 # - a read-only filesystem: logger init fails, exit 78, the host's line
 #   naming `output` and `Read-only file system` (as -o and as a file line).
 # The filesystem is always unmounted (trap).
@@ -97,6 +101,91 @@ if [ "$nreason" = 1 ] && [ "$nwarn" -ge 1 ] && [ "$nwarn" -le $((secs + 2)) ] &&
 else
 	fail "stderr: want the reason once, 1..$((secs + 2)) warnings (a run of $secs s) and the count, nothing else; got $nreason, $nwarn, $nall lines"
 	show_file stderr "$err"
+fi
+
+# --- space back ---------------------------------------------------------------------
+# The disk fills in the middle of a line; once space is back (the filler
+# removed) a second run appends to the same file.  The torn line was cut
+# off: every line is a whole JSON object, none glued to the next, the file
+# ends with a newline, and the second run's records are all there.
+mount_tmpfs size=64k
+dd if=/dev/zero of="$mnt/filler" bs=1024 count=16 2>/dev/null || exit 99
+td -c "$INI" -o logger.output="$log" replay "$stream"
+check_rc 70
+rm -f "$mnt/filler"
+small=$tmp/small.ckpt
+"$TD_TOOLS/gen-stream" -n 20 -p 3 -s 11 "$small" || exit 99
+td -c "$INI" -o logger.output="$log" replay "$small"
+check_rc 0
+check_stderr_empty
+what="after space is back: every line of $log a whole JSON object"
+bad=$("$JQ" -R -r 'if (try (fromjson | type) catch "") == "object" then empty else . end' "$log" | head -c 300)
+if [ -s "$log" ] && [ -z "$bad" ] && [ "$(tail -c 1 "$log" | od -An -c | tr -d ' ')" = '\n' ]; then
+	ok
+else
+	fail "want whole JSON lines only, ending with a newline; not JSON: $bad"
+fi
+what="after space is back: the second run's records"
+nsmall=$(grep -c -F "\"source\":\"$small\"" "$log")
+td -c "$INI" -o logger.output=- replay "$small"
+if [ "$nsmall" -gt 0 ] && [ "$nsmall" = "$(wc -l <"$out" | tr -d ' ')" ]; then ok; else fail "want every record of $small, $(wc -l <"$out") lines; got $nsmall"; fi
+
+# --- space back while running, stdout redirected with `>` -----------------------------
+# `tail --forever`, the logger on stdout redirected (no O_APPEND) to a file
+# on the full filesystem: 1000 records appended fill it in the middle of a
+# line; once they are all handled (a second instance, writing elsewhere,
+# has logged the last), the filler is removed, and 40 more records are
+# appended and logged.  The
+# torn line was cut and the offset moved back with it: no hole of NUL
+# bytes, every line a whole JSON object, the last record there.
+: "${TD_TIME_SCALE:=1}"
+# wait_for SECONDS CMD...: CMD succeeds within SECONDS (scaled).
+wait_for() {
+	wf_left=$(($1 * TD_TIME_SCALE * 10))
+	shift
+	until "$@"; do
+		[ "$wf_left" -gt 0 ] || return 1
+		wf_left=$((wf_left - 1))
+		sleep 0.1
+	done
+}
+mount_tmpfs size=64k
+dd if=/dev/zero of="$mnt/filler" bs=1024 count=16 2>/dev/null || exit 99
+live=$tmp/live.ckpt
+: >"$live"
+tlog=$mnt/stdout.jsonl
+# Through follow-helper spawn: its pid and, once it ended, its status in files.
+# A second instance, off the full filesystem, tells how far the host got.
+mirror=$tmp/mirror.jsonl
+printf '[plugin:mirror]\nmodule = logger\nformat = json\noutput = %s\n' "$mirror" | cat "$INI" - >"$tmp/tail.ini"
+"$TD_TOOLS/follow-helper" spawn "$tmp/tail.pid" "$tmp/tail.rc" "$TD" -c "$tmp/tail.ini" -o logger.output=- \
+	tail --forever "$live" </dev/null >"$tlog" 2>"$tmp/tail.err" &
+wait_for 10 test -f "$tmp/tail.pid" || exit 99
+tpid=$(cat "$tmp/tail.pid")
+o1=$("$TD_TOOLS/follow-helper" offset "$stream" 1000) || exit 99
+o2=$("$TD_TOOLS/follow-helper" offset "$stream" 1040) || exit 99
+head -c "$o1" "$stream" >>"$live"
+what="tail, stdout on a full filesystem"
+if wait_for 10 grep -q 'No space left on device' "$tmp/tail.err"; then ok; else fail "no 'No space left on device' within 10 s"; show_file stderr "$tmp/tail.err"; fi
+# Space comes back once all 1000 records are handled (else their lines
+# would take it again).
+what="tail: the first 1000 records handled"
+if wait_for 10 grep -q '"record":999,' "$mirror"; then ok; else fail "record 999 not in $mirror within 10 s"; fi
+rm -f "$mnt/filler"
+tail -c +"$((o1 + 1))" "$stream" | head -c "$((o2 - o1))" >>"$live"
+what="tail, space back: record 1039 logged"
+if wait_for 10 grep -q '"record":1039,' "$tlog"; then ok; else fail "record 1039 not in $tlog within 10 s"; fi
+kill -TERM "$tpid"
+what="tail, space back: SIGTERM"
+if wait_for 10 test -f "$tmp/tail.rc"; then ok; else fail "still running 10 s after SIGTERM (killed)"; kill -KILL "$tpid"; fi
+wait
+what="tail, space back: every line of $tlog a whole JSON object, no NUL byte"
+bad=$("$JQ" -R -r 'if (try (fromjson | type) catch "") == "object" then empty else . end' "$tlog" | tr -d '\000' | head -c 300)
+nul=$(tr -d -c '\000' <"$tlog" | wc -c | tr -d ' ')
+if [ -z "$bad" ] && [ "$nul" = 0 ]; then
+	ok
+else
+	fail "want whole JSON lines only; $nul NUL bytes; not JSON: $bad"
 fi
 
 # --- read-only --------------------------------------------------------------------------

@@ -83,10 +83,45 @@ int lg_output_open(lg_output *o, const thermos_host_v1 *host,
   return 0;
 }
 
+/* After a write that stopped inside a line (`tail` bytes of it are out):
+ * a regular file is cut back to its last whole line, so that the next
+ * record does not land on the end of a torn one; anything else (a pipe, a
+ * terminal) cannot be, and the next flush ends the torn line first. */
+static void drop_torn_line(lg_output *o, size_t tail) {
+  struct stat st;
+  if (fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    /* The offset too: stdout redirected with `>` has no O_APPEND, and
+     * its next write would leave a hole where the torn line was. */
+    off_t end = lseek(o->fd, 0, SEEK_END);
+    off_t cut = end - (off_t)tail;
+    if (end >= (off_t)tail && ftruncate(o->fd, cut) == 0 &&
+        lseek(o->fd, cut, SEEK_SET) == cut)
+      return;
+  }
+  o->torn = true;
+}
+
 int lg_output_flush(lg_output *o) {
   if (o->buf->len == 0)
     return 0;
-  int err = o->fd < 0 ? EBADF : tdp_write_all(o->fd, o->buf->str, o->buf->len);
+  bool lead = o->torn; /* the output ends inside a line: end it first */
+  if (lead)
+    g_string_prepend_c(o->buf, '\n');
+  o->torn = false;
+  size_t written = 0;
+  int err = o->fd < 0
+                ? EBADF
+                : tdp_write_all(o->fd, o->buf->str, o->buf->len, &written);
+  if (err != 0 && written == 0) {
+    o->torn = lead;
+  } else if (err != 0) {
+    /* The buffer holds whole lines: what follows the last newline written
+     * is the start of a line that was not finished. */
+    const char *nl = g_strrstr_len(o->buf->str, (gssize)written, "\n");
+    size_t tail = nl ? written - (size_t)(nl - o->buf->str) - 1 : written;
+    if (tail > 0)
+      drop_torn_line(o, tail);
+  }
   /* Dropped on failure too: keeping them would grow the buffer without
    * bound while the disk is full, and a retry could duplicate a partly
    * written line. */
@@ -131,6 +166,7 @@ int lg_output_reopen(lg_output *o) {
     rc = -1;
   o->fd = fd;
   o->failing = 0;
+  o->torn = false; /* a new file: the torn line stays in the old one */
   return rc;
 }
 

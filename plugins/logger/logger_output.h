@@ -19,6 +19,7 @@ typedef struct lg_output {
   char *name;   /**< for messages: the path, "stdout" or "stderr" */
   GString *buf; /**< lines not written yet */
   int failing;  /**< errno of the failure last logged; 0 when healthy */
+  bool torn;    /**< the output ends inside a line that could not be cut */
 } lg_output;
 
 /** Sets up `o` for the `output` value: opens the file in the replay, tail
@@ -28,7 +29,10 @@ int lg_output_open(lg_output *o, const thermos_host_v1 *host,
                    const char *value);
 
 /** Writes the buffer out.  Returns 0, or -1 after logging why (once for a
- * run of identical failures); the buffered lines are dropped either way. */
+ * run of identical failures); the buffered lines are dropped either way.
+ * The output holds whole lines only: a line torn by a failed write is cut
+ * off a regular file, and ended with a newline before the next lines on
+ * anything else. */
 int lg_output_flush(lg_output *o);
 
 /** Flushes, then reopens the file (SIGHUP, after the file was rotated);

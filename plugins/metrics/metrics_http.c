@@ -14,6 +14,8 @@
 
 #include "metrics_http.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,14 +27,34 @@
 #include <microhttpd.h>
 #include <stdbool.h>
 
+#include "metrics_http_deadline.h"
+
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+/* Bounds on what clients can hold (thermos-dispatch-metrics(5)).
+ * Prometheus needs one or two connections, from one or two addresses:
+ * MX_PER_ADDRESS_LIMIT keeps a few misbehaving clients on one address from
+ * taking every one of the MX_CONNECTION_LIMIT connections; a connection
+ * idle for MX_IDLE_TIMEOUT seconds is closed, and so is one that has not
+ * sent a whole request MX_REQUEST_DEADLINE seconds after it connected (or
+ * after its previous answer), however it trickles. */
+#define MX_CONNECTION_LIMIT 32u
+#define MX_PER_ADDRESS_LIMIT 4u
+#define MX_IDLE_TIMEOUT 10u
+#define MX_REQUEST_DEADLINE 5u
+
+/* The least time between two lines logged for the HTTP server. */
+#define MX_LOG_INTERVAL_US (10 * G_USEC_PER_SEC)
 
 struct mx_http {
   const thermos_host_v1 *host;
   struct MHD_Daemon *daemon;
-  GMutex lock;  /* guards text and start_error */
-  GBytes *text; /* the published exposition */
-  int starting; /* MHD_start_daemon is running: keep its messages */
+  mx_deadline *deadline;
+  GMutex lock;      /* guards text, start_error and the log counters */
+  GBytes *text;     /* the published exposition */
+  int starting;     /* MHD_start_daemon is running: keep its messages */
+  gint64 logged_at; /* when mhd_log last logged (monotonic, µs) */
+  unsigned dropped; /* messages left out since */
   char start_error[256];
 };
 
@@ -95,20 +117,42 @@ int mx_listen_parse(const char *value, struct sockaddr_storage *addr,
 }
 
 /* libmicrohttpd's messages: kept while starting (they say why the start
- * failed), logged through the host afterwards.  host->log is the one host
- * function this thread may call. */
+ * failed), logged through the host afterwards, at most one every
+ * MX_LOG_INTERVAL_US: clients refused by the limits produce one message
+ * each, and a flood of them must not become a flood of log lines.  The
+ * next line logged says how many were left out.  host->log is the one
+ * host function this thread may call. */
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
   mx_http *h = cls;
   char msg[256];
   vsnprintf(msg, sizeof msg, fmt, ap);
   g_strchomp(msg);
+  gint64 now = g_get_monotonic_time();
+  unsigned dropped = 0;
   g_mutex_lock(&h->lock);
   int starting = h->starting;
-  if (starting)
+  bool quiet =
+      !starting && h->logged_at != 0 && now - h->logged_at < MX_LOG_INTERVAL_US;
+  if (starting) {
     g_strlcpy(h->start_error, msg, sizeof h->start_error);
+  } else if (quiet) {
+    h->dropped++;
+  } else {
+    dropped = h->dropped;
+    h->dropped = 0;
+    h->logged_at = now;
+  }
   g_mutex_unlock(&h->lock);
-  if (!starting)
+  if (starting || quiet)
+    return;
+  if (dropped == 0) {
     h->host->log(h->host->host, THERMOS_LOG_WARNING, msg);
+    return;
+  }
+  char *line = g_strdup_printf("%s (%u more HTTP server messages left out)",
+                               msg, dropped);
+  h->host->log(h->host->host, THERMOS_LOG_WARNING, line);
+  g_free(line);
 }
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
@@ -135,7 +179,8 @@ static enum MHD_Result serve(void *cls, struct MHD_Connection *c,
   (void)upload_data;
   (void)con_cls;
   mx_http *h = cls;
-  if (*upload_data_size) { /* a body nobody asked for: ignore it */
+  mx_deadline_rearm(h->deadline, c); /* the request is whole */
+  if (*upload_data_size) {           /* a body nobody asked for: ignore it */
     *upload_data_size = 0;
     return MHD_YES;
   }
@@ -172,18 +217,30 @@ mx_http *mx_http_start(const thermos_host_v1 *host,
   uint16_t port = addr->ss_family == AF_INET6
                       ? ntohs(((const struct sockaddr_in6 *)addr)->sin6_port)
                       : ntohs(((const struct sockaddr_in *)addr)->sin_port);
-  h->daemon = MHD_start_daemon(
-      flags, port, NULL, NULL, serve, h, MHD_OPTION_SOCK_ADDR,
-      (const struct sockaddr *)addr, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
-      /* Bounds on what scrapers can hold: Prometheus needs one or two. */
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)32, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned)30, MHD_OPTION_END);
+  /* The threads started here take no signals (they inherit this mask): a
+   * SIGTERM must interrupt the dispatch thread, where a plugin may be
+   * waiting on a stuck output, not one of these. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  h->deadline = mx_deadline_start(MX_REQUEST_DEADLINE);
+  if (h->deadline)
+    h->daemon = MHD_start_daemon(
+        flags, port, NULL, NULL, serve, h, MHD_OPTION_SOCK_ADDR,
+        (const struct sockaddr *)addr, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
+        MHD_OPTION_CONNECTION_LIMIT, MX_CONNECTION_LIMIT,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, MX_PER_ADDRESS_LIMIT,
+        MHD_OPTION_CONNECTION_TIMEOUT, MX_IDLE_TIMEOUT,
+        MHD_OPTION_NOTIFY_CONNECTION, mx_deadline_notify, h->deadline,
+        MHD_OPTION_END);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   g_mutex_lock(&h->lock);
   h->starting = 0;
   g_mutex_unlock(&h->lock);
   if (!h->daemon) {
     *err = g_strdup(h->start_error[0] ? h->start_error
                                       : "cannot start the HTTP server");
+    mx_deadline_stop(h->deadline);
     g_mutex_clear(&h->lock);
     g_free(h);
     return NULL;
@@ -204,6 +261,7 @@ void mx_http_stop(mx_http *h) {
   if (!h)
     return;
   MHD_stop_daemon(h->daemon); /* joins the polling thread */
+  mx_deadline_stop(h->deadline);
   if (h->text)
     g_bytes_unref(h->text);
   g_mutex_clear(&h->lock);

@@ -41,17 +41,21 @@ static int fail(char **err, int e, const char *what, const char *path) {
 
 int mx_textfile_write(const char *path, const char *data, size_t len,
                       char **err) {
-  /* The pid keeps two hosts writing one path from clobbering each other's
-   * temporary file. */
-  char *tmp = g_strdup_printf("%s.tmp.%ld", path, (long)getpid());
+  /* A fresh name, created exclusively (g_mkstemp_full: O_CREAT | O_EXCL,
+   * which never follows a symbolic link planted under the name): in a
+   * shared directory a fixed name would let anyone who can write there
+   * make the host overwrite another file.  The final rename replaces a
+   * link planted at `path` itself, it does not follow it. */
+  char *tmp = g_strdup_printf("%s.tmp.XXXXXX", path);
   int e = 0;
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+  int fd =
+      g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0644);
   if (fd < 0) {
     e = fail(err, errno, "cannot create", tmp);
     g_free(tmp);
     return e;
   }
-  if ((e = tdp_write_all(fd, data, len)) != 0)
+  if ((e = tdp_write_all(fd, data, len, NULL)) != 0)
     fail(err, e, "cannot write", tmp);
   else if (fsync(fd) != 0)
     e = fail(err, errno, "cannot fsync", tmp);
@@ -60,7 +64,7 @@ int mx_textfile_write(const char *path, const char *data, size_t len,
   if (e == 0 && rename(tmp, path) != 0)
     e = fail(err, errno, "cannot rename to", path);
   if (e != 0)
-    unlink(tmp);
+    unlink(tmp); /* never left behind */
   else
     sync_dir(path);
   g_free(tmp);

@@ -33,6 +33,11 @@
  *   follow-helper now
  *     Prints CLOCK_MONOTONIC in milliseconds.
  *
+ *   follow-helper stuck-stdout COMMAND [ARG]...
+ *     Execs COMMAND (same pid) with its stdout a non-blocking pipe that
+ *     nobody reads: the read end stays open in COMMAND itself, so writes
+ *     fill the pipe and then fail with EAGAIN (a reader that is stuck).
+ *
  * Exit status: 0, or 1 with a message on stderr (2: usage).
  */
 #include <errno.h>
@@ -63,8 +68,9 @@ static void usage(void) {
           "       %s spawn PIDFILE RCFILE COMMAND [ARG]...\n"
           "       %s truncate FILE SIZE\n"
           "       %s offset FILE RECORD\n"
-          "       %s now\n",
-          progname, progname, progname, progname, progname);
+          "       %s now\n"
+          "       %s stuck-stdout COMMAND [ARG]...\n",
+          progname, progname, progname, progname, progname, progname);
   exit(2);
 }
 
@@ -378,6 +384,22 @@ static int cmd_now(int argc, char **argv) {
   return 0;
 }
 
+static int cmd_stuck_stdout(int argc, char **argv) {
+  if (argc < 2)
+    usage();
+  int p[2];
+  if (pipe(p) != 0)
+    die("pipe", strerror(errno));
+  int fl = fcntl(p[1], F_GETFL);
+  if (fl < 0 || fcntl(p[1], F_SETFL, fl | O_NONBLOCK) != 0 ||
+      dup2(p[1], STDOUT_FILENO) < 0)
+    die("stdout", strerror(errno));
+  close(p[1]);
+  execvp(argv[1], argv + 1);
+  die(argv[1], strerror(errno));
+  return 1;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2)
     usage();
@@ -392,6 +414,8 @@ int main(int argc, char **argv) {
     return cmd_offset(argc - 1, argv + 1);
   if (strcmp(cmd, "now") == 0)
     return cmd_now(argc - 1, argv + 1);
+  if (strcmp(cmd, "stuck-stdout") == 0)
+    return cmd_stuck_stdout(argc - 1, argv + 1);
   usage();
   return 2;
 }
