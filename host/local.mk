@@ -12,6 +12,7 @@ host_libtdcore_la_SOURCES = \
 	host/framing.c host/framing.h \
 	host/decoder.c host/decoder.h host/big_endian.h \
 	host/runner_state.c host/runner_state.h \
+	host/process_table.c host/process_table.h \
 	host/diag.c host/diag.h \
 	host/stream_reader.c host/stream_reader.h \
 	host/state_json.c host/state_json.h \

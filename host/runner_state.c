@@ -16,132 +16,7 @@
 
 #include "diag.h"
 #include "json_form.h"
-
-/*
- * A process costs about 150 bytes plus its name (a stream may name a
- * million): its first run lives in the entry itself, the entries in blocks
- * that never move, names in a shared arena, and the index holds 8-byte
- * slots.  Only a process that runs again gets a block of runs.
- */
-typedef struct process_entry {
-  thermos_str name;             /* in the name arena; runs point here */
-  uint64_t runs_started;        /* including runs truncate mode dropped */
-  size_t n_runs;                /* runs kept */
-  GPtrArray *more;              /* runs 1.., RUN_CHUNK to a block; or NULL */
-  thermos_process_status first; /* run 0 */
-} process_entry;
-
-/* Runs after the first live in fixed blocks rather than one growing array:
- * a long replay keeps every run of a thousand processes, and doubling
- * arrays that grow in turn would copy them again and again and fragment
- * the heap. */
-#define RUN_CHUNK 8
-
-static thermos_process_status *run_at(const process_entry *e, size_t i) {
-  if (i == 0)
-    return (thermos_process_status *)&e->first;
-  thermos_process_status *chunk =
-      g_ptr_array_index(e->more, (i - 1) / RUN_CHUNK);
-  return &chunk[(i - 1) % RUN_CHUNK];
-}
-
-/* Appends a run (truncate: replaces the runs) and returns it. */
-static thermos_process_status *append_run(process_entry *e, bool truncate) {
-  if (truncate)
-    e->n_runs = 0;
-  size_t i = e->n_runs;
-  if (i > 0 && (i - 1) % RUN_CHUNK == 0) {
-    if (!e->more)
-      e->more = g_ptr_array_new_with_free_func(g_free);
-    if ((i - 1) / RUN_CHUNK == e->more->len)
-      g_ptr_array_add(e->more, g_new(thermos_process_status, RUN_CHUNK));
-  }
-  e->n_runs++;
-  return run_at(e, i);
-}
-
-/*
- * Entries live in blocks that never move (a reader's pointer to a run stays
- * valid while others are added): 4 entries in the first block, twice as
- * many in each next one up to 1024, then 1024 a block, so that a small
- * task costs little and a huge one wastes at most one block.
- */
-#define ENTRY_SHIFT_MIN 2  /* the first block: 4 entries */
-#define ENTRY_SHIFT_MAX 10 /* the largest: 1024 */
-#define ENTRY_DOUBLING_BLOCKS (ENTRY_SHIFT_MAX - ENTRY_SHIFT_MIN + 1)
-/* Entries in the doubling blocks: 4 + 8 + ... + 1024. */
-#define ENTRY_DOUBLING_TOTAL                                                   \
-  (((size_t)2 << ENTRY_SHIFT_MAX) - ((size_t)1 << ENTRY_SHIFT_MIN))
-
-typedef struct entry_blocks {
-  process_entry **blocks;
-  size_t n_blocks;
-  size_t count;    /* entries in use */
-  size_t capacity; /* entries in all blocks */
-} entry_blocks;
-
-/* Entry `i`, found with a little arithmetic (this is on the per-record
- * path): doubling block b starts at 4 * 2^b - 4. */
-static process_entry *entry_at(const entry_blocks *eb, size_t i) {
-  const size_t first = (size_t)1 << ENTRY_SHIFT_MIN;
-  if (i < ENTRY_DOUBLING_TOTAL) {
-    unsigned b = g_bit_storage(i + first) - 1 - ENTRY_SHIFT_MIN;
-    size_t start = (first << b) - first;
-    return &eb->blocks[b][i - start];
-  }
-  size_t k = (i - ENTRY_DOUBLING_TOTAL) >> ENTRY_SHIFT_MAX;
-  size_t start = ENTRY_DOUBLING_TOTAL + (k << ENTRY_SHIFT_MAX);
-  return &eb->blocks[ENTRY_DOUBLING_BLOCKS + k][i - start];
-}
-
-/* A new zeroed entry at the end. */
-static process_entry *entry_append(entry_blocks *eb) {
-  if (eb->count == eb->capacity) {
-    size_t size = (size_t)1 << (ENTRY_SHIFT_MIN +
-                                MIN(eb->n_blocks, ENTRY_DOUBLING_BLOCKS - 1));
-    eb->blocks = g_renew(process_entry *, eb->blocks, eb->n_blocks + 1);
-    eb->blocks[eb->n_blocks++] = g_new(process_entry, size);
-    eb->capacity += size;
-  }
-  process_entry *e = entry_at(eb, eb->count++);
-  memset(e, 0, sizeof *e);
-  return e;
-}
-
-/*
- * Process names, copied out of the records into an arena of blocks that
- * never move: a name costs its bytes, not a heap chunk's header and
- * rounding.  A name larger than a block gets a block of its own.
- */
-#define NAME_BLOCK_MIN 64
-#define NAME_BLOCK_MAX 65536
-
-typedef struct name_arena {
-  GPtrArray *blocks;
-  char *next;  /* free space in the current block */
-  size_t left; /* bytes free there */
-  size_t block_size;
-} name_arena;
-
-static const char *name_store(name_arena *a, thermos_str name) {
-  if (name.len == 0)
-    return ""; /* never NULL: readers may hand it to memcmp or printf */
-  if (name.len > a->left) {
-    if (a->block_size < NAME_BLOCK_MAX)
-      a->block_size = a->block_size ? a->block_size * 2 : NAME_BLOCK_MIN;
-    size_t size = MAX(a->block_size, name.len);
-    char *block = g_malloc(size);
-    g_ptr_array_add(a->blocks, block);
-    a->next = block;
-    a->left = size;
-  }
-  char *copy = a->next;
-  if (name.len)
-    memcpy(copy, name.data, name.len);
-  a->next += name.len;
-  a->left -= name.len;
-  return copy;
-}
+#include "process_table.h"
 
 struct thermos_runner_state {
   bool truncate;
@@ -150,100 +25,17 @@ struct thermos_runner_state {
   thermos_runner_header header; /* strings and ports in header_blob */
   char *header_blob;
   bool has_statuses;
-  GArray *statuses;       /* thermos_task_status */
-  entry_blocks processes; /* in order of first appearance */
-  name_arena names;
+  GArray *statuses; /* thermos_task_status */
+  td_process_table processes;
   size_t max_processes;
-  uint32_t *slots;       /* name -> entry index + 1, see index_find */
-  uint32_t *slot_hashes; /* beside each slot, its name's hash */
-  size_t mask;           /* slots' size - 1 (a power of two) */
 };
-
-/*
- * The name -> process index.  Every process record looks a name up, so this
- * is on the per-record path: open addressing with the hash kept beside
- * each slot costs a third of GHashTable's three indirect calls per lookup,
- * and a slot is two 4-byte words (an entry's index, plus one, and the
- * hash), not a pointer and a hash.
- */
-static uint32_t name_hash(const char *data, size_t len) {
-  /* Eight bytes a step; names carry no terminator. */
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ len;
-  size_t i = 0;
-  for (; i + 8 <= len; i += 8) {
-    uint64_t w;
-    memcpy(&w, data + i, 8);
-    h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-    h ^= h >> 32;
-  }
-  uint64_t tail = 0;
-  for (size_t k = 0; i + k < len; k++) /* a byte loop: no call for <8 */
-    tail |= (uint64_t)(unsigned char)data[i + k] << (8 * k);
-  h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
-  return (uint32_t)(h ^ (h >> 29));
-}
-
-/* The index of the process named `name`, or SIZE_MAX. */
-static size_t index_lookup(const thermos_runner_state *st, thermos_str name) {
-  if (!st->slots)
-    return SIZE_MAX;
-  uint32_t h = name_hash(name.data, name.len);
-  for (size_t i = h & st->mask;; i = (i + 1) & st->mask) {
-    uint32_t slot = st->slots[i];
-    if (!slot)
-      return SIZE_MAX;
-    if (st->slot_hashes[i] != h)
-      continue;
-    const process_entry *e = entry_at(&st->processes, slot - 1);
-    /* (An empty name may have NULL data: memcmp must not see it.) */
-    if (e->name.len == name.len &&
-        (name.len == 0 || memcmp(e->name.data, name.data, name.len) == 0))
-      return slot - 1;
-  }
-}
-
-static process_entry *index_find(const thermos_runner_state *st,
-                                 thermos_str name) {
-  size_t i = index_lookup(st, name);
-  return i == SIZE_MAX ? NULL : entry_at(&st->processes, i);
-}
-
-static void index_put(uint32_t *slots, uint32_t *hashes, size_t mask,
-                      uint32_t h, uint32_t slot) {
-  size_t i = h & mask;
-  while (slots[i])
-    i = (i + 1) & mask;
-  slots[i] = slot;
-  hashes[i] = h;
-}
-
-/* Adds entry `index` (the last), keeping the load at most one half. */
-static void index_add(thermos_runner_state *st, size_t index,
-                      const process_entry *e) {
-  size_t n = st->processes.count; /* e included */
-  if (!st->slots || 2 * n > st->mask + 1) {
-    size_t cap = st->slots ? 2 * (st->mask + 1) : 16;
-    uint32_t *slots = g_new0(uint32_t, cap);
-    uint32_t *hashes = g_new(uint32_t, cap);
-    for (size_t i = 0; st->slots && i <= st->mask; i++)
-      if (st->slots[i])
-        index_put(slots, hashes, cap - 1, st->slot_hashes[i], st->slots[i]);
-    g_free(st->slots);
-    g_free(st->slot_hashes);
-    st->slots = slots;
-    st->slot_hashes = hashes;
-    st->mask = cap - 1;
-  }
-  index_put(st->slots, st->slot_hashes, st->mask,
-            name_hash(e->name.data, e->name.len), (uint32_t)(index + 1));
-}
 
 thermos_runner_state *td_runner_state_new(bool truncate, bool recovery) {
   thermos_runner_state *st = g_new0(thermos_runner_state, 1);
   st->truncate = truncate;
   st->recovery = recovery;
   st->statuses = g_array_new(FALSE, FALSE, sizeof(thermos_task_status));
-  st->names.blocks = g_ptr_array_new_with_free_func(g_free);
+  td_process_table_init(&st->processes);
   st->max_processes = TD_MAX_PROCESSES_LIMIT;
   return st;
 }
@@ -255,17 +47,7 @@ void td_runner_state_set_max_processes(thermos_runner_state *st, size_t max) {
 void td_runner_state_free(thermos_runner_state *st) {
   if (!st)
     return;
-  g_free(st->slots);
-  g_free(st->slot_hashes);
-  for (size_t i = 0; i < st->processes.count; i++) {
-    process_entry *e = entry_at(&st->processes, i);
-    if (e->more)
-      g_ptr_array_free(e->more, TRUE);
-  }
-  for (size_t b = 0; b < st->processes.n_blocks; b++)
-    g_free(st->processes.blocks[b]);
-  g_free(st->processes.blocks);
-  g_ptr_array_free(st->names.blocks, TRUE);
+  td_process_table_clear(&st->processes);
   g_array_free(st->statuses, TRUE);
   g_free(st->header_blob);
   g_free(st);
@@ -435,14 +217,6 @@ static uint32_t check_transition(bool new_run, int32_t from,
   return bits;
 }
 
-static process_entry *add_process(thermos_runner_state *st, thermos_str name) {
-  process_entry *e = entry_append(&st->processes);
-  e->name.data = name_store(&st->names, name);
-  e->name.len = name.len;
-  index_add(st, st->processes.count - 1, e);
-  return e;
-}
-
 static void copy_fields(thermos_process_status *run,
                         const thermos_process_status *u, uint32_t bits) {
   run->present |= bits;
@@ -467,9 +241,11 @@ static int apply_process(thermos_runner_state *st,
                          char *reason, size_t reason_len) {
   if (!(u->present & THERMOS_PS_PROCESS))
     return failf(reason, reason_len, "missing field process");
-  process_entry *e = index_find(st, u->process);
+  size_t at = td_process_table_find(&st->processes, u->process);
+  td_process *e =
+      at == SIZE_MAX ? NULL : td_process_table_at(&st->processes, at);
   thermos_process_status *cur =
-      e && e->n_runs ? run_at(e, e->n_runs - 1) : NULL;
+      e && e->n_runs ? td_process_run(e, e->n_runs - 1) : NULL;
 
   if (cur && (!(u->present & THERMOS_PS_SEQ) || cur->seq == INT64_MAX ||
               u->seq != cur->seq + 1)) {
@@ -515,7 +291,7 @@ static int apply_process(thermos_runner_state *st,
   if (!bits)
     return -1;
 
-  if (!e && st->processes.count >= st->max_processes)
+  if (!e && st->processes.entries.count >= st->max_processes)
     return failf(reason, reason_len, "more than %zu processes",
                  st->max_processes);
 
@@ -525,8 +301,8 @@ static int apply_process(thermos_runner_state *st,
     blank.present = THERMOS_PS_SEQ;
     blank.seq = cur ? cur->seq : -1;
     if (!e)
-      e = add_process(st, u->process);
-    cur = append_run(e, st->truncate);
+      e = td_process_table_add(&st->processes, u->process);
+    cur = td_process_append_run(e, st->truncate);
     *cur = blank;
     e->runs_started++;
   }
@@ -580,41 +356,41 @@ td_runner_state_task_status(const thermos_runner_state *st, size_t i) {
 }
 
 size_t td_runner_state_process_count(const thermos_runner_state *st) {
-  return st->processes.count;
+  return st->processes.entries.count;
 }
 
 thermos_str td_runner_state_process_name(const thermos_runner_state *st,
                                          size_t i) {
   thermos_str none = {NULL, 0};
-  if (i >= st->processes.count)
+  if (i >= st->processes.entries.count)
     return none;
-  return entry_at(&st->processes, i)->name;
+  return td_process_table_at(&st->processes, i)->name;
 }
 
 size_t td_runner_state_run_count_at(const thermos_runner_state *st, size_t i) {
-  if (i >= st->processes.count)
+  if (i >= st->processes.entries.count)
     return 0;
-  return entry_at(&st->processes, i)->n_runs;
+  return td_process_table_at(&st->processes, i)->n_runs;
 }
 
 const thermos_process_status *
 td_runner_state_run_at(const thermos_runner_state *st, size_t i, size_t run) {
-  if (i >= st->processes.count)
+  if (i >= st->processes.entries.count)
     return NULL;
-  const process_entry *e = entry_at(&st->processes, i);
+  const td_process *e = td_process_table_at(&st->processes, i);
   if (run >= e->n_runs)
     return NULL;
-  return run_at(e, run);
+  return td_process_run(e, run);
 }
 
 uint64_t td_runner_state_runs_started_at(const thermos_runner_state *st,
                                          size_t i) {
-  if (i >= st->processes.count)
+  if (i >= st->processes.entries.count)
     return 0;
-  return entry_at(&st->processes, i)->runs_started;
+  return td_process_table_at(&st->processes, i)->runs_started;
 }
 
 size_t td_runner_state_find_process(const thermos_runner_state *st,
                                     thermos_str name) {
-  return index_lookup(st, name);
+  return td_process_table_find(&st->processes, name);
 }

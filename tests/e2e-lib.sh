@@ -135,6 +135,30 @@ td() {
 	rc=$?
 }
 
+# td_lim KIB ARGS...: as td, under `ulimit -v KIB` (an address-space
+# limit, so that an allocation a hostile input asks for fails the test
+# instead of passing unnoticed).  The limit is not applied to a sanitizer
+# build (ASan reserves terabytes of address space), under valgrind, or
+# when TD_NO_ULIMIT is set ($use_ulimit is empty then).
+use_ulimit=1
+if [ -n "${TD_NO_ULIMIT:-}" ] || [ -n "$vg_dir" ] || { command -v ldd >/dev/null 2>&1 && ldd "$TD_REAL" 2>/dev/null | grep -q -E 'libasan|libtsan|libmsan'; }; then
+	use_ulimit=
+fi
+td_lim() {
+	tl_kib=$1
+	shift
+	what="(ulimit -v $tl_kib) thermos-dispatch $*"
+	newfile
+	out=$nf.out
+	err=$nf.err
+	if [ -n "$use_ulimit" ]; then
+		(ulimit -v "$tl_kib" && exec "$TD" "$@") </dev/null >"$out" 2>"$err"
+	else
+		"$TD" "$@" </dev/null >"$out" 2>"$err"
+	fi
+	rc=$?
+}
+
 # td_in INPUT ARGS...: run the binary with stdin from the file INPUT.
 td_in() {
 	td_input=$1

@@ -21,33 +21,6 @@
 # TD_NO_ULIMIT is set.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 
-limited() {
-	# limited KIB CMD...: CMD under ulimit -v KIB (in a subshell).
-	lm_kib=$1
-	shift
-	if [ -n "$use_ulimit" ]; then
-		(ulimit -v "$lm_kib" && exec "$@")
-	else
-		"$@"
-	fi
-}
-use_ulimit=1
-if [ -n "${TD_NO_ULIMIT:-}" ] || [ -n "$vg_dir" ] || { command -v ldd >/dev/null 2>&1 && ldd "$TD" 2>/dev/null | grep -q -E 'libasan|libtsan|libmsan'; }; then
-	use_ulimit=
-fi
-
-# td_lim KIB ARGS...: as td, under the limit.
-td_lim() {
-	tl_kib=$1
-	shift
-	what="(ulimit -v $tl_kib) thermos-dispatch $*"
-	newfile
-	out=$nf.out
-	err=$nf.err
-	limited "$tl_kib" "$TD" "$@" </dev/null >"$out" 2>"$err"
-	rc=$?
-}
-
 # No plugin: neither $THERMOS_DISPATCH_CONFIG nor an installed
 # configuration or plugin changes what this test sees.
 INI=$tmp/none.ini

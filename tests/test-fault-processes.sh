@@ -16,27 +16,6 @@
 # is set.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 
-use_ulimit=1
-if [ -n "${TD_NO_ULIMIT:-}" ] || [ -n "$vg_dir" ] || { command -v ldd >/dev/null 2>&1 && ldd "$TD" 2>/dev/null | grep -q -E 'libasan|libtsan|libmsan'; }; then
-	use_ulimit=
-fi
-
-# td_lim KIB ARGS...: as td, under `ulimit -v KIB`.
-td_lim() {
-	tl_kib=$1
-	shift
-	what="(ulimit -v $tl_kib) thermos-dispatch $*"
-	newfile
-	out=$nf.out
-	err=$nf.err
-	if [ -n "$use_ulimit" ]; then
-		(ulimit -v "$tl_kib" && exec "$TD" "$@") </dev/null >"$out" 2>"$err"
-	else
-		"$TD" "$@" </dev/null >"$out" 2>"$err"
-	fi
-	rc=$?
-}
-
 INI=$tmp/none.ini
 printf "[host]\n" >"$INI"
 
