@@ -87,7 +87,8 @@ int td_config_apply_host_key(td_config *cfg, const char *key, const char *value,
 /** The longest duration any key or option takes, in seconds (30 days):
  * GLib's timers count guint milliseconds, so every duration the host
  * accepts converts to one without overflow. */
-#define TD_SECONDS_MAX 2592000.0
+#define TD_SECONDS_MAX_WHOLE 2592000
+#define TD_SECONDS_MAX ((double)TD_SECONDS_MAX_WHOLE)
 /** The shortest rescan_interval: a shorter one would keep a core busy
  * expanding globs. */
 #define TD_RESCAN_INTERVAL_MIN 0.1

@@ -53,7 +53,8 @@ bool td_parse_double(const char *s, double *out) {
   return true;
 }
 
-G_STATIC_ASSERT(TD_SECONDS_MAX * 1000 < (double)G_MAXUINT);
+/* Integer form: clang refuses floating expressions in _Static_assert. */
+G_STATIC_ASSERT((guint64)TD_SECONDS_MAX_WHOLE * 1000 < G_MAXUINT);
 
 bool td_parse_seconds(const char *s, double min, double max, double *out,
                       char **expected) {
