@@ -8,6 +8,6 @@ TESTS += tests/test-cross-decoder
 endif
 TESTS += tests/test-encode-lines.sh
 tests_test_cross_decoder_SOURCES = tests/test-cross-decoder.c
-tests_test_cross_decoder_CFLAGS = $(td_unit_cflags)
-tests_test_cross_decoder_LDADD = $(td_unit_ldadd)
+tests_test_cross_decoder_CFLAGS = $(td_unit_cflags) $(THRIFT_CFLAGS)
+tests_test_cross_decoder_LDADD = $(td_host_libs) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/test-encode-lines.sh

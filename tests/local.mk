@@ -39,5 +39,12 @@ check-valgrind:
 .PHONY: check-valgrind
 EXTRA_DIST += tests/valgrind.supp
 
-td_unit_cflags = $(AM_CFLAGS) $(GLIB_CFLAGS) $(THRIFT_CFLAGS) $(CMOCKA_CFLAGS)
-td_unit_ldadd = host/libtdcore.la $(CMOCKA_LIBS)
+# A unit test links the layers it tests and nothing more: the core's need
+# GLib alone (tests/test-core-links.sh checks it).
+td_unit_cflags = $(AM_CFLAGS) $(GLIB_CFLAGS) $(CMOCKA_CFLAGS)
+td_unit_ldadd = $(td_core_libs) $(CMOCKA_LIBS)
+
+# The layers: every include follows their direction, and the core's unit
+# tests link nothing but GLib.
+TESTS += tests/test-layers.sh tests/test-core-links.sh
+EXTRA_DIST += tests/test-layers.sh tests/test-core-links.sh

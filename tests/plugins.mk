@@ -77,7 +77,8 @@ TESTS += tests/test-loader
 endif
 tests_test_loader_SOURCES = tests/test-loader.c
 tests_test_loader_CFLAGS = $(td_unit_cflags)
-tests_test_loader_LDADD = $(td_unit_ldadd)
+tests_test_loader_LDADD = host/plugin/libtdplugins.la $(td_unit_ldadd) \
+	$(LTDL_LIBS)
 
 # Every member's offset and every constant of <thermos/handler.h>, pinned.
 if HAVE_CMOCKA

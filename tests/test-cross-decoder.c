@@ -32,10 +32,10 @@
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
 #include <thrift/c_glib/transport/thrift_memory_buffer.h>
 
-#include "ckpt_parse.h"
-#include "ckpt_writer.h"
-#include "decoder.h"
-#include "thrift_buffer.h"
+#include "format/json_read.h"
+#include "format/thrift_write.h"
+#include "core/decoder.h"
+#include "format/thrift_buffer.h"
 
 #define CORPUS_SIZE 2000
 

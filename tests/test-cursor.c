@@ -18,7 +18,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "cursor.h"
+#include "follow/cursor.h"
 
 #define STREAM "/var/run/thermos/checkpoints/t1/runner"
 #define SLOT 80 /* bytes of one record in the file */

@@ -17,7 +17,7 @@
 
 #include <glib.h>
 
-#include "decoder.h"
+#include "core/decoder.h"
 #include "unit-helpers.h"
 
 /* One decode: the exact-size copy it read, its result and detail. */

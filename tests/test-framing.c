@@ -21,7 +21,7 @@
 
 #include <glib.h>
 
-#include "framing.h"
+#include "core/framing.h"
 #include "unit-helpers.h"
 
 /* A temporary file with separate write and read descriptors, so appending

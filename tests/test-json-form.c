@@ -20,7 +20,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "json_form.h"
+#include "format/json_write.h"
 #include "unit-helpers.h"
 
 #define FFFD "\xef\xbf\xbd"

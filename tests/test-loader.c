@@ -18,7 +18,7 @@
 
 #include <glib.h>
 
-#include "loader.h"
+#include "plugin/loader.h"
 
 static const char *libs(void) {
   const char *d = getenv("TD_PLUGIN_LIBS");

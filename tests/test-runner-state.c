@@ -20,7 +20,7 @@
 #include <malloc.h>
 #endif
 
-#include "runner_state.h"
+#include "core/runner_state.h"
 #include "unit-helpers.h"
 
 enum {

@@ -1,5 +1,5 @@
-# Unit tests (cmocka): each links host/libtdcore.la, the very code the
-# program runs.  unit-helpers builds Thrift binary records for them.
+# Unit tests (cmocka): each links the layers' libraries it tests, the very
+# code the program runs.  unit-helpers builds Thrift binary records for them.
 # Without cmocka (configure says so) they are not built and not run.
 td_unit_helpers = tests/unit-helpers.c tests/unit-helpers.h
 
@@ -34,7 +34,8 @@ TESTS += tests/test-json-form
 endif
 tests_test_json_form_SOURCES = tests/test-json-form.c $(td_unit_helpers)
 tests_test_json_form_CFLAGS = $(td_unit_cflags) $(JSONGLIB_CFLAGS)
-tests_test_json_form_LDADD = $(td_unit_ldadd) $(JSONGLIB_LIBS)
+tests_test_json_form_LDADD = host/format/libtdjson.la $(td_unit_ldadd) \
+	$(JSONGLIB_LIBS)
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test-cursor
@@ -42,4 +43,4 @@ TESTS += tests/test-cursor
 endif
 tests_test_cursor_SOURCES = tests/test-cursor.c
 tests_test_cursor_CFLAGS = $(td_unit_cflags)
-tests_test_cursor_LDADD = $(td_unit_ldadd)
+tests_test_cursor_LDADD = host/follow/libtdfollow.la $(td_unit_ldadd)

@@ -20,7 +20,7 @@
 #include <glib.h>
 #include <thermos/handler.h>
 
-#include "json_form.h"
+#include "format/json_write.h"
 #include "plugin_options.h"
 #include "logger_output.h"
 

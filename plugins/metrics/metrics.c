@@ -25,6 +25,7 @@
 #include <glib.h>
 #include <thermos/handler.h>
 
+#include "core/states.h"
 #include "plugin_options.h"
 
 #include "metrics_http.h"
@@ -290,8 +291,7 @@ static int metrics_on_process_transition(void *ctx, const thermos_event *ev,
     g_hash_table_remove(s->procs, &key);
 
   if (!ev->history &&
-      (state == THERMOS_PROCESS_SUCCESS || state == THERMOS_PROCESS_FAILED ||
-       state == THERMOS_PROCESS_KILLED) &&
+      td_process_state_terminal(state) && state != THERMOS_PROCESS_LOST &&
       (ps->present & THERMOS_PS_STOP_TIME) && run &&
       (run->present & THERMOS_PS_START_TIME)) {
     double d = ps->stop_time - run->start_time;

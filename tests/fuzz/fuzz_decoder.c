@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "decoder.h"
+#include "core/decoder.h"
 #include "fuzz.h"
 
 /* Every string the decoder returns must lie inside the record. */

@@ -6,9 +6,9 @@
 
 #include <glib.h>
 
-#include "ckpt_parse.h"
-#include "ckpt_writer.h"
-#include "decoder.h"
+#include "format/json_read.h"
+#include "format/thrift_write.h"
+#include "core/decoder.h"
 #include "fuzz.h"
 
 static int blank(const char *s, size_t len) {

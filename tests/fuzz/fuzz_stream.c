@@ -10,10 +10,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "decoder.h"
-#include "framing.h"
+#include "core/decoder.h"
+#include "core/framing.h"
 #include "fuzz.h"
-#include "runner_state.h"
+#include "core/runner_state.h"
 
 /* The record size limit (`max_record_size`) of the runs: the format's own
  * 64 MiB, the default.  The framing's buffer grows with the bytes that

@@ -15,7 +15,7 @@ fuzz_targets = decoder stream encode
 
 td_fuzz_replay_cflags = $(AM_CFLAGS) $(GLIB_CFLAGS) $(THRIFT_CFLAGS) \
 	$(JSONGLIB_CFLAGS)
-td_fuzz_replay_ldadd = host/libtdcore.la $(GLIB_LIBS)
+td_fuzz_replay_ldadd = $(td_host_libs)
 
 check_PROGRAMS += tests/fuzz/replay-decoder tests/fuzz/replay-stream \
 	tests/fuzz/replay-encode
@@ -51,7 +51,7 @@ FUZZ_SANITIZE = -fsanitize=fuzzer,address,undefined,float-cast-overflow \
 FUZZ_CFLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer
 # Extra libFuzzer options for every run, e.g. FUZZ_OPTIONS=-jobs=2.
 FUZZ_OPTIONS =
-fuzz_cppflags = $(DEFS) $(DEFAULT_INCLUDES) $(host_libtdcore_la_CPPFLAGS) \
+fuzz_cppflags = $(DEFS) $(DEFAULT_INCLUDES) $(host_config_libtdconfig_la_CPPFLAGS) \
 	-I$(srcdir)/tests/fuzz
 fuzz_dep_cflags = $(GLIB_CFLAGS) $(THRIFT_CFLAGS) $(JSONGLIB_CFLAGS) \
 	$(INIH_CFLAGS)
@@ -62,17 +62,20 @@ fuzz_libs = $(JSONGLIB_LIBS) $(THRIFT_LIBS) $(INIH_LIBS) $(LTDL_LIBS) \
 # follows host/local.mk), compiled with clang and coverage instrumentation
 # into an archive: each fuzzer pulls only the objects it needs.  The
 # generated Thrift code is not ours: instrumented too, warnings off.
-fuzz_core_srcs = $(filter %.c,$(host_libtdjson_la_SOURCES) \
-	$(host_libtdcore_la_SOURCES))
+fuzz_core_srcs = $(filter %.c,$(host_core_libthermos_core_la_SOURCES) \
+	$(host_format_libtdjson_la_SOURCES) $(host_format_libtdformat_la_SOURCES) \
+	$(host_config_libtdconfig_la_SOURCES) \
+	$(host_plugin_libtdplugins_la_SOURCES) \
+	$(host_follow_libtdfollow_la_SOURCES))
 fuzz_core_objs = $(patsubst host/%.c,tests/fuzz/obj/%.o,$(fuzz_core_srcs)) \
 	tests/fuzz/obj/thrift-gen.o
-fuzz_headers = $(wildcard $(srcdir)/host/*.h $(srcdir)/include/thermos/*.h \
+fuzz_headers = $(wildcard $(srcdir)/host/*/*.h $(srcdir)/include/thermos/*.h \
 	$(srcdir)/tests/fuzz/*.h)
 fuzz_lib_sanitize = -fsanitize=fuzzer-no-link,address,undefined,float-cast-overflow \
 	-fno-sanitize-recover=undefined,float-cast-overflow
 
 tests/fuzz/obj/%.o: $(srcdir)/host/%.c $(fuzz_headers) $(THRIFT_GEN_H)
-	$(AM_V_CC)$(MKDIR_P) tests/fuzz/obj && $(FUZZ_CLANG) \
+	$(AM_V_CC)$(MKDIR_P) $(@D) && $(FUZZ_CLANG) \
 	  $(fuzz_lib_sanitize) $(FUZZ_CFLAGS) $(fuzz_cppflags) \
 	  $(fuzz_dep_cflags) -c $< -o $@
 tests/fuzz/obj/thrift-gen.o: $(THRIFT_GEN_C) $(THRIFT_GEN_H)

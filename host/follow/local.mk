@@ -1,0 +1,13 @@
+# Following streams: the session of one stream, followers, the watcher of
+# checkpoint roots, cursors, signals and the event loop (GLib's).
+noinst_LTLIBRARIES += host/follow/libtdfollow.la
+host_follow_libtdfollow_la_SOURCES = \
+	host/follow/stream_session.c host/follow/stream_session.h \
+	host/follow/follower.c host/follow/follower.h \
+	host/follow/watcher.c host/follow/watcher.h \
+	host/follow/cursor.c host/follow/cursor.h \
+	host/follow/cursor_resume.c host/follow/cursor_resume.h \
+	host/follow/signals.c host/follow/signals.h \
+	host/follow/event_loop.c host/follow/event_loop.h
+host_follow_libtdfollow_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
+host_follow_libtdfollow_la_LIBADD = $(GLIB_LIBS)

@@ -1,0 +1,584 @@
+/*
+ * The watcher keeps one inotify descriptor for everything: each root, its
+ * checkpoints/ and tasks/finished/ directories, and each task directory
+ * (whose IN_MODIFY events for "runner" say the stream grew, so a task costs
+ * one watch, not two).  Should the watches run out, the tasks left without
+ * one are polled once a second instead, and the user is told once.
+ */
+#include "watcher.h"
+
+#include <errno.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib.h>
+
+#include "core/diag.h"
+#include "event_loop.h"
+#include "core/stream_reader.h"
+
+typedef enum target_kind {
+  T_ROOT,        /* ROOT: checkpoints/ or tasks/ may appear */
+  T_CHECKPOINTS, /* ROOT/checkpoints: task directories */
+  T_TASKS,       /* ROOT/tasks: finished/ may appear */
+  T_FINISHED,    /* ROOT/tasks/finished: markers of finished tasks */
+  T_TASK         /* ROOT/checkpoints/<id>: its runner stream */
+} target_kind;
+
+typedef struct root root;
+typedef struct task task;
+
+typedef struct target {
+  target_kind kind;
+  root *root;
+  task *task; /* T_TASK */
+} target;
+
+struct root {
+  char *path;
+  bool found_later; /* streams in it are live from their first record */
+  bool checkpoints_watched, tasks_watched, finished_watched;
+};
+
+struct task {
+  root *root;
+  char *id;
+  char *dir;
+  char *runner;
+  int wd; /* -1: polled */
+  td_follower *follower;
+  bool created_later;
+  bool finished;      /* tasks/finished/<id> exists */
+  bool unusable_said; /* the runner could not be opened, and was warned of */
+  bool retry;         /* its open failed for want of descriptors or memory */
+  bool done; /* followed to its end; kept so it is not followed again */
+};
+
+struct td_watcher {
+  td_follow_ctx *ctx;
+  td_follow_ctx inner; /* the followers' context: ends come here */
+  int inotify;
+  guint inotify_source;
+  GHashTable *targets;    /* wd -> target * */
+  GHashTable *roots;      /* path -> root * */
+  GHashTable *real_roots; /* the roots' real paths */
+  GHashTable *tasks;      /* runner path -> task * */
+  GPtrArray *patterns;    /* roots with glob characters */
+  guint rescan_source;
+  bool started;
+  bool watches_exhausted;
+  GHashTable *retry; /* task *: to open again on the next tick */
+  bool aborted;
+  GPtrArray *ended; /* followers to free once the loop is back */
+  guint reap_source;
+};
+
+static void target_free(gpointer p) { g_free(p); }
+
+static void root_free(gpointer p) {
+  root *r = p;
+  g_free(r->path);
+  g_free(r);
+}
+
+static void task_free(gpointer p) {
+  task *t = p;
+  td_follower_free(t->follower);
+  g_free(t->id);
+  g_free(t->dir);
+  g_free(t->runner);
+  g_free(t);
+}
+
+/* Adds an inotify watch; -1 when none can be had (said once). */
+static int add_watch(td_watcher *w, const char *path, uint32_t mask,
+                     target_kind kind, root *r, task *t) {
+  int wd = inotify_add_watch(w->inotify, path, mask);
+  if (wd < 0) {
+    if (errno == ENOSPC && !w->watches_exhausted) {
+      w->watches_exhausted = true;
+      td_warning("out of inotify watches (fs.inotify.max_user_watches): "
+                 "polling the remaining tasks every second");
+    }
+    return -1;
+  }
+  target *tg = g_new0(target, 1);
+  tg->kind = kind;
+  tg->root = r;
+  tg->task = t;
+  g_hash_table_replace(w->targets, GINT_TO_POINTER(wd), tg);
+  return wd;
+}
+
+/* Drops a task's inotify watch (a task followed to its end, or removed):
+ * a long-running host with task churn must not run out of watches. */
+static void drop_watch(td_watcher *w, task *t) {
+  if (t->wd < 0)
+    return;
+  inotify_rm_watch(w->inotify, t->wd);
+  g_hash_table_remove(w->targets, GINT_TO_POINTER(t->wd));
+  t->wd = -1;
+}
+
+static gboolean reap(gpointer user) {
+  td_watcher *w = user;
+  w->reap_source = 0;
+  for (guint i = 0; i < w->ended->len; i++) {
+    task *t = g_ptr_array_index(w->ended, i);
+    td_follower_free(t->follower);
+    t->follower = NULL;
+  }
+  g_ptr_array_set_size(w->ended, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* A follower ended: its state is freed once control is back in the loop
+ * (the follower is still on the stack now). */
+static void on_end(td_follower *f, td_follow_end why, void *user) {
+  td_watcher *w = user;
+  task *t = g_hash_table_lookup(w->tasks, td_follower_path(f));
+  if (why == TD_FOLLOW_ABORTED) {
+    w->aborted = true;
+    if (w->ctx->on_end)
+      w->ctx->on_end(f, why, w->ctx->user);
+  }
+  if (!t)
+    return;
+  t->done = true;
+  /* Its directory's removal is still seen, through checkpoints/. */
+  drop_watch(w, t);
+  g_ptr_array_add(w->ended, t);
+  if (!w->reap_source)
+    w->reap_source = g_idle_add(reap, w);
+}
+
+/* Whether an open that failed with `err` may work later by itself: the
+ * host or the system was out of descriptors or memory. */
+static bool transient(int err) {
+  return err == EMFILE || err == ENFILE || err == ENOMEM || err == EAGAIN ||
+         err == EINTR;
+}
+
+static void start_follower(td_watcher *w, task *t) {
+  if (t->follower || t->done)
+    return;
+  int err = 0;
+  t->follower = td_follower_start(&w->inner, t->runner, t->created_later, &err);
+  if (!t->follower) {
+    if (err == ENOENT) {
+      /* Not there yet: the normal case. */
+    } else if (transient(err)) {
+      /* Out of descriptors (or memory): the next tick tries again, once
+       * finished tasks have given theirs back. */
+      if (!t->retry)
+        td_warning("%s: %s; retrying every second", t->runner, g_strerror(err));
+      t->retry = true;
+      g_hash_table_add(w->retry, t);
+    } else if (!t->unusable_said) {
+      /* A FIFO, a link, a loop of links, a directory without search
+       * permission: will not mend by itself, and is said once; the other
+       * tasks go on. */
+      td_warning("%s: %s; not followed", t->runner,
+                 td_stream_open_reason(t->runner, err));
+      t->unusable_said = true;
+    }
+    return;
+  }
+  if (t->retry) {
+    t->retry = false;
+    g_hash_table_remove(w->retry, t);
+  }
+  if (t->finished)
+    td_follower_set_finished(t->follower);
+}
+
+/* A finished task whose cursor covers its whole stream was dispatched to
+ * its end by an earlier run: it is not read again. */
+static bool finished_and_covered(td_watcher *w, task *t) {
+  if (!w->ctx->cursors || !t->finished)
+    return false;
+  td_cursor *c = td_cursor_open(w->ctx->cursors, t->runner);
+  td_file_identity id;
+  uint64_t offset, index;
+  bool covered = false;
+  if (c && td_cursor_get(c, &id, &offset, &index)) {
+    struct stat sb;
+    covered = stat(t->runner, &sb) == 0 && (uint64_t)sb.st_size == offset &&
+              (uint64_t)sb.st_ino == id.ino;
+  }
+  td_cursor_close(c);
+  return covered;
+}
+
+static bool is_finished(const root *r, const char *id) {
+  char *marker = g_build_filename(r->path, "tasks", "finished", id, NULL);
+  bool exists = g_file_test(marker, G_FILE_TEST_EXISTS);
+  g_free(marker);
+  return exists;
+}
+
+static void add_task(td_watcher *w, root *r, const char *id, bool later) {
+  char *runner = g_build_filename(r->path, "checkpoints", id, "runner", NULL);
+  if (g_hash_table_contains(w->tasks, runner)) {
+    g_free(runner);
+    return;
+  }
+  task *t = g_new0(task, 1);
+  t->root = r;
+  t->id = g_strdup(id);
+  t->dir = g_build_filename(r->path, "checkpoints", id, NULL);
+  t->runner = runner;
+  t->created_later = later;
+  t->finished = is_finished(r, id);
+  g_hash_table_insert(w->tasks, t->runner, t);
+  t->wd =
+      add_watch(w, t->dir,
+                IN_CREATE | IN_MOVED_TO | IN_MODIFY | IN_DELETE |
+                    IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR,
+                T_TASK, r, t);
+  if (!later && finished_and_covered(w, t)) {
+    t->done = true;
+    return;
+  }
+  start_follower(w, t);
+}
+
+/* The task's directory is gone: stop following it; its cursor goes too. */
+static void remove_task(td_watcher *w, task *t) {
+  if (t->follower && !td_follower_ended(t->follower)) {
+    td_follower_removed(t->follower);
+  } else if (w->ctx->cursors) {
+    td_cursor_delete(td_cursor_open(w->ctx->cursors, t->runner));
+  }
+  drop_watch(w, t);
+  g_hash_table_remove(w->retry, t);
+  /* A follower waiting to be reaped is freed with the task. */
+  g_ptr_array_remove(w->ended, t);
+  g_hash_table_remove(w->tasks, t->runner);
+}
+
+static void scan_checkpoints(td_watcher *w, root *r, bool later) {
+  char *dir = g_build_filename(r->path, "checkpoints", NULL);
+  if (!r->checkpoints_watched && g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+    r->checkpoints_watched = add_watch(w, dir,
+                                       IN_CREATE | IN_MOVED_TO | IN_DELETE |
+                                           IN_MOVED_FROM | IN_ONLYDIR,
+                                       T_CHECKPOINTS, r, NULL) >= 0;
+  }
+  GDir *d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name(d))) {
+    char *sub = g_build_filename(dir, name, NULL);
+    if (g_file_test(sub, G_FILE_TEST_IS_DIR))
+      add_task(w, r, name, later);
+    g_free(sub);
+  }
+  if (d)
+    g_dir_close(d);
+  g_free(dir);
+}
+
+static void mark_finished(td_watcher *w, root *r, const char *id) {
+  char *runner = g_build_filename(r->path, "checkpoints", id, "runner", NULL);
+  task *t = g_hash_table_lookup(w->tasks, runner);
+  g_free(runner);
+  if (!t || t->finished)
+    return;
+  t->finished = true;
+  if (t->follower)
+    td_follower_set_finished(t->follower);
+}
+
+static void scan_finished(td_watcher *w, root *r) {
+  char *dir = g_build_filename(r->path, "tasks", "finished", NULL);
+  if (!r->finished_watched && g_file_test(dir, G_FILE_TEST_IS_DIR))
+    r->finished_watched =
+        add_watch(w, dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR, T_FINISHED, r,
+                  NULL) >= 0;
+  GDir *d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name(d)))
+    mark_finished(w, r, name);
+  if (d)
+    g_dir_close(d);
+  g_free(dir);
+}
+
+static void scan_tasks(td_watcher *w, root *r) {
+  char *dir = g_build_filename(r->path, "tasks", NULL);
+  if (!r->tasks_watched && g_file_test(dir, G_FILE_TEST_IS_DIR))
+    r->tasks_watched = add_watch(w, dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR,
+                                 T_TASKS, r, NULL) >= 0;
+  g_free(dir);
+  scan_finished(w, r);
+}
+
+static void add_root(td_watcher *w, const char *path, bool later) {
+  /* By its real path: a glob over Mesos run directories also matches the
+   * `latest` link to one of them, which must not be followed twice. */
+  char *real = realpath(path, NULL);
+  if (!real || g_hash_table_contains(w->real_roots, real)) {
+    free(real);
+    return;
+  }
+  g_hash_table_add(w->real_roots, g_strdup(real));
+  free(real);
+  root *r = g_new0(root, 1);
+  r->path = g_strdup(path);
+  r->found_later = later;
+  g_hash_table_insert(w->roots, r->path, r);
+  add_watch(w, path, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR, T_ROOT, r, NULL);
+  /* Finished markers first, so a task found finished is closed once
+   * drained rather than lingering. */
+  scan_tasks(w, r);
+  scan_checkpoints(w, r, later);
+}
+
+static bool has_glob(const char *s) { return strpbrk(s, "*?[") != NULL; }
+
+static void expand(td_watcher *w, const char *pattern, bool later) {
+  glob_t g;
+  if (glob(pattern, GLOB_ONLYDIR | GLOB_NOSORT, NULL, &g) == 0) {
+    for (size_t i = 0; i < g.gl_pathc; i++)
+      add_root(w, g.gl_pathv[i], later);
+  }
+  globfree(&g);
+}
+
+static gboolean rescan(gpointer user) {
+  td_watcher *w = user;
+  for (guint i = 0; i < w->patterns->len; i++)
+    expand(w, g_ptr_array_index(w->patterns, i), true);
+  return G_SOURCE_CONTINUE;
+}
+
+/* inotify's queue overflowed: events were lost, any of them.  Everything
+ * is looked at again: every root (a task created meanwhile is live from
+ * its first record, like any task that appears while the host runs),
+ * every follower for growth and replacement, every task for removal. */
+static void resync(td_watcher *w) {
+  td_warning("inotify: event queue overflowed: rescanning every root");
+  rescan(w);
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, w->roots);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    scan_tasks(w, value);
+    scan_checkpoints(w, value, true);
+  }
+  /* A copy: a removal changes the table. */
+  GList *all = g_hash_table_get_values(w->tasks);
+  for (GList *l = all; l; l = l->next) {
+    task *t = l->data;
+    if (!g_file_test(t->dir, G_FILE_TEST_IS_DIR)) {
+      remove_task(w, t);
+    } else if (t->follower) {
+      td_follower_poll(t->follower);
+      td_follower_check_path(t->follower);
+    } else {
+      start_follower(w, t);
+    }
+  }
+  g_list_free(all);
+}
+
+static void on_event(td_watcher *w, const struct inotify_event *e) {
+  if (e->mask & IN_Q_OVERFLOW) {
+    resync(w);
+    return;
+  }
+  if (e->mask & IN_IGNORED) {
+    g_hash_table_remove(w->targets, GINT_TO_POINTER(e->wd));
+    return;
+  }
+  target *tg = g_hash_table_lookup(w->targets, GINT_TO_POINTER(e->wd));
+  if (!tg)
+    return;
+  const char *name = e->len ? e->name : "";
+  bool appeared = e->mask & (IN_CREATE | IN_MOVED_TO);
+  switch (tg->kind) {
+  case T_ROOT:
+    if (appeared && strcmp(name, "checkpoints") == 0)
+      scan_checkpoints(w, tg->root, true);
+    else if (appeared && strcmp(name, "tasks") == 0)
+      scan_tasks(w, tg->root);
+    break;
+  case T_TASKS:
+    if (appeared && strcmp(name, "finished") == 0)
+      scan_finished(w, tg->root);
+    break;
+  case T_FINISHED:
+    if (appeared)
+      mark_finished(w, tg->root, name);
+    break;
+  case T_CHECKPOINTS:
+    if (appeared && (e->mask & IN_ISDIR)) {
+      add_task(w, tg->root, name, true);
+    } else if (e->mask & (IN_DELETE | IN_MOVED_FROM)) {
+      char *runner =
+          g_build_filename(tg->root->path, "checkpoints", name, "runner", NULL);
+      task *t = g_hash_table_lookup(w->tasks, runner);
+      g_free(runner);
+      if (t)
+        remove_task(w, t);
+    }
+    break;
+  case T_TASK: {
+    task *t = tg->task;
+    if (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
+      remove_task(w, t);
+    } else if (strcmp(name, "runner") == 0) {
+      if (t->follower) {
+        td_follower_poll(t->follower);
+        /* Another file moved onto the path; a runner merely deleted is
+         * left to the removal of its directory, which usually follows. */
+        if (appeared)
+          td_follower_check_path(t->follower);
+      } else if (appeared) {
+        /* Created after the host started: live from its first record. */
+        t->created_later = true;
+        start_follower(w, t);
+      }
+    }
+    break;
+  }
+  }
+}
+
+static gboolean on_inotify(gint fd, GIOCondition cond, gpointer user) {
+  (void)cond;
+  td_watcher *w = user;
+  char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) {
+    for (char *p = buf; p < buf + n;) {
+      const struct inotify_event *e = (const struct inotify_event *)p;
+      on_event(w, e);
+      p += sizeof *e + e->len;
+    }
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+void td_watcher_tick(td_watcher *w) {
+  if (g_hash_table_size(w->retry)) {
+    /* A copy: a start takes the task out of the set. */
+    GList *again = g_hash_table_get_keys(w->retry);
+    for (GList *l = again; l; l = l->next)
+      start_follower(w, l->data);
+    g_list_free(again);
+  }
+  if (!w->watches_exhausted)
+    return;
+  /* Without watches for some: look at those, and at new directories. */
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, w->roots);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    scan_checkpoints(w, value, true);
+    scan_finished(w, value);
+  }
+  GPtrArray *gone = g_ptr_array_new();
+  g_hash_table_iter_init(&it, w->tasks);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    task *t = value;
+    if (t->wd >= 0)
+      continue;
+    if (!g_file_test(t->dir, G_FILE_TEST_IS_DIR))
+      g_ptr_array_add(gone, t);
+    else if (t->done)
+      continue;
+    else if (t->follower)
+      td_follower_poll(t->follower);
+    else
+      start_follower(w, t);
+  }
+  for (guint i = 0; i < gone->len; i++)
+    remove_task(w, g_ptr_array_index(gone, i));
+  g_ptr_array_free(gone, TRUE);
+}
+
+td_watcher *td_watcher_start(td_follow_ctx *ctx, char **roots, int n_roots,
+                             double rescan_interval) {
+  for (int i = 0; i < n_roots; i++) {
+    if (!has_glob(roots[i]) && !g_file_test(roots[i], G_FILE_TEST_IS_DIR)) {
+      td_error("%s: %s", roots[i],
+               g_file_test(roots[i], G_FILE_TEST_EXISTS) ? g_strerror(ENOTDIR)
+                                                         : g_strerror(ENOENT));
+      return NULL;
+    }
+  }
+  td_watcher *w = g_new0(td_watcher, 1);
+  w->ctx = ctx;
+  w->inner = *ctx;
+  w->inner.on_end = on_end;
+  w->inner.user = w;
+  w->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  w->targets =
+      g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, target_free);
+  w->roots = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, root_free);
+  w->real_roots = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  w->tasks = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, task_free);
+  w->patterns = g_ptr_array_new_with_free_func(g_free);
+  w->ended = g_ptr_array_new();
+  w->retry = g_hash_table_new(g_direct_hash, g_direct_equal);
+  if (w->inotify < 0) {
+    w->watches_exhausted = true;
+    td_warning("inotify: %s: polling every task every second",
+               g_strerror(errno));
+  } else {
+    w->inotify_source = td_add_fd_watch(w->inotify, on_inotify, w);
+  }
+  for (int i = 0; i < n_roots; i++) {
+    if (has_glob(roots[i])) {
+      g_ptr_array_add(w->patterns, g_strdup(roots[i]));
+      expand(w, roots[i], false);
+    } else {
+      add_root(w, roots[i], false);
+    }
+  }
+  w->started = true;
+  if (w->patterns->len)
+    w->rescan_source =
+        g_timeout_add((guint)(rescan_interval * 1000 + 0.5), rescan, w);
+  return w;
+}
+
+bool td_watcher_aborted(const td_watcher *w) { return w->aborted; }
+
+void td_watcher_stop(td_watcher *w) {
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, w->tasks);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    task *t = value;
+    if (t->follower)
+      td_follower_stop(t->follower);
+  }
+}
+
+void td_watcher_free(td_watcher *w) {
+  if (!w)
+    return;
+  if (w->rescan_source)
+    g_source_remove(w->rescan_source);
+  if (w->reap_source)
+    g_source_remove(w->reap_source);
+  if (w->inotify_source)
+    g_source_remove(w->inotify_source);
+  g_ptr_array_free(w->ended, TRUE);
+  g_hash_table_destroy(w->retry);
+  g_hash_table_destroy(w->tasks);
+  g_hash_table_destroy(w->targets);
+  g_hash_table_destroy(w->roots);
+  g_hash_table_destroy(w->real_roots);
+  g_ptr_array_free(w->patterns, TRUE);
+  if (w->inotify >= 0)
+    close(w->inotify);
+  g_free(w);
+}

@@ -1,0 +1,46 @@
+/* The JSON form of the schema's structs (json.md), shared by the host and
+ * the bundled logger plugin. */
+#ifndef TD_JSON_FORM_H
+#define TD_JSON_FORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+#include <thermos/handler.h>
+
+/* The enum names: td_process_state_name, td_task_state_name. */
+#include "core/states.h"
+
+/** Appends `n` bytes: g_string_append_len without its general machinery
+ * (insertion at a position, overlap), for lines built a dozen appends at
+ * a time. */
+static inline void td_put(GString *out, const char *s, size_t n) {
+  if (G_LIKELY(out->allocated_len - out->len > n)) {
+    memcpy(out->str + out->len, s, n);
+    out->len += n;
+    out->str[out->len] = '\0';
+  } else {
+    g_string_append_len(out, s, (gssize)n);
+  }
+}
+/** Appends a string literal, measured at compile time. */
+#define TD_PUT_LIT(out, lit) td_put((out), (lit), sizeof(lit) - 1)
+
+
+/** Appends a JSON string: UTF-8 as is, ill-formed bytes as U+FFFD. */
+void td_json_string(GString *out, const char *data, size_t len);
+/** Appends the shortest round-tripping form of `d`; NaN and infinities as null.
+ */
+void td_json_double(GString *out, double d);
+/** Appends "NAME" or "UNKNOWN_<n>". */
+void td_json_process_state(GString *out, int32_t state);
+void td_json_task_state(GString *out, int32_t state);
+
+/** Appends each struct as an object holding its present fields. */
+void td_json_process_status(GString *out, const thermos_process_status *ps);
+void td_json_task_status(GString *out, const thermos_task_status *ts);
+void td_json_runner_header(GString *out, const thermos_runner_header *rh);
+
+#endif

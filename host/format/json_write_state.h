@@ -1,0 +1,11 @@
+/* `state --json`: the reconstructed state as json.md's object. */
+#ifndef TD_STATE_JSON_H
+#define TD_STATE_JSON_H
+
+#include <glib.h>
+
+#include "core/runner_state.h"
+
+void td_state_json(GString *out, const thermos_runner_state *st);
+
+#endif

@@ -1,0 +1,10 @@
+# Plugins as the host holds them: trusted loading (libltdl), instances and
+# their host tables, the set started from a configuration.
+noinst_LTLIBRARIES += host/plugin/libtdplugins.la
+host_plugin_libtdplugins_la_SOURCES = \
+	host/plugin/loader.c host/plugin/loader.h \
+	host/plugin/trusted_open.c host/plugin/trusted_open.h \
+	host/plugin/instance.c host/plugin/instance.h \
+	host/plugin/plugin_set.c host/plugin/plugin_set.h
+host_plugin_libtdplugins_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
+host_plugin_libtdplugins_la_LIBADD = $(LTDL_LIBS) $(GLIB_LIBS)

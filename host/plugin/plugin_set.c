@@ -1,0 +1,99 @@
+#include "plugin_set.h"
+
+#include <string.h>
+
+#include "core/diag.h"
+
+td_module *td_plugin_set_load_module(const td_config *cfg,
+                                     const td_instance_conf *ic) {
+  char *reason = NULL;
+  td_module *m = ic->path
+                     ? td_module_load_path(ic->path, &reason)
+                     : td_module_load(cfg->plugin_dir, ic->module, &reason);
+  if (!m) {
+    if (ic->path) {
+      td_error("%s", reason);
+    } else {
+      char *section = g_strconcat("plugin:", ic->name, NULL);
+      td_origin origin = td_instance_key_origin(ic, "module");
+      /* The module key was consumed by the host: point at the section. */
+      td_config_report(origin, section, "module", "%s", reason);
+      g_free(section);
+    }
+    g_free(reason);
+  }
+  return m;
+}
+
+static const td_module *find_loaded(td_plugin_set *set,
+                                    const td_instance_conf *ic) {
+  for (guint i = 0; i < set->modules->len; i++) {
+    const td_module *m = g_ptr_array_index(set->modules, i);
+    if (ic->path ? strcmp(m->path, ic->path) == 0
+                 : strcmp(m->name, ic->module) == 0)
+      return m;
+  }
+  return NULL;
+}
+
+td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
+                                   bool keep_going) {
+  td_plugin_set *set = g_new0(td_plugin_set, 1);
+  set->instances = g_ptr_array_new();
+  set->modules = g_ptr_array_new_with_free_func((GDestroyNotify)td_module_free);
+  td_set_log_level(cfg->log_level);
+  int problems = 0;
+  for (guint i = 0; i < cfg->instances->len; i++) {
+    td_instance_conf *ic = g_ptr_array_index(cfg->instances, i);
+    if (!ic->enabled)
+      continue;
+    const td_module *m = find_loaded(set, ic);
+    if (!m) {
+      td_module *loaded = td_plugin_set_load_module(cfg, ic);
+      if (!loaded) {
+        problems++;
+        if (!keep_going)
+          break;
+        continue;
+      }
+      g_ptr_array_add(set->modules, loaded);
+      m = loaded;
+    }
+    td_instance *in = td_instance_new(ic, m, mode);
+    if (td_instance_check_options(in) > 0 || !td_instance_init(in)) {
+      td_instance_free(in);
+      problems++;
+      if (!keep_going)
+        break;
+      continue;
+    }
+    g_ptr_array_add(set->instances, in);
+  }
+  if (problems) {
+    td_plugin_set_stop(set);
+    return NULL;
+  }
+  return set;
+}
+
+void td_plugin_set_stop(td_plugin_set *set) {
+  if (!set)
+    return;
+  for (guint i = set->instances->len; i-- > 0;) {
+    td_instance *in = g_ptr_array_index(set->instances, i);
+    td_instance_fini(in);
+    td_instance_free(in);
+  }
+  g_ptr_array_free(set->instances, TRUE);
+  g_ptr_array_free(set->modules, TRUE);
+  g_free(set);
+}
+
+td_dispatcher *td_plugin_set_dispatcher(td_plugin_set *set) {
+  td_dispatcher *d = td_dispatcher_new();
+  for (guint i = 0; i < set->instances->len; i++) {
+    td_instance *in = g_ptr_array_index(set->instances, i);
+    td_dispatcher_add(d, &in->target);
+  }
+  return d;
+}

@@ -1,0 +1,38 @@
+/* The enabled plugin instances of a configuration, started (loaded,
+ * options checked, init called) in configuration order and stopped in
+ * reverse. */
+#ifndef TD_PLUGIN_SET_H
+#define TD_PLUGIN_SET_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#include "config/config.h"
+#include "core/dispatcher.h"
+#include "instance.h"
+
+typedef struct td_plugin_set {
+  GPtrArray *instances; /**< td_instance *, started, in dispatch order */
+  GPtrArray *modules;   /**< td_module *, each loaded once */
+} td_plugin_set;
+
+/**
+ * Starts every enabled instance.  Each problem is reported on one line.
+ * Without `keep_going`, the first problem stops the start; with it (the
+ * `check` command) every instance is tried.  Returns NULL if anything
+ * failed, after calling fini for the instances that did start.
+ */
+td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
+                                   bool keep_going);
+/** A dispatcher whose targets are the set's instances, in order. */
+td_dispatcher *td_plugin_set_dispatcher(td_plugin_set *set);
+/** Calls fini in reverse order and frees the set. */
+void td_plugin_set_stop(td_plugin_set *set);
+
+/** Loads a module of a configured instance (plugin_dir or -p path);
+ * reports a refusal and returns NULL. */
+td_module *td_plugin_set_load_module(const td_config *cfg,
+                                     const td_instance_conf *ic);
+
+#endif
