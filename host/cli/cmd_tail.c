@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -20,6 +19,7 @@
 #include "follow/event_loop.h"
 #include "follow_setup.h"
 #include "follow/follower.h"
+#include "follow/inotify.h"
 #include "core/stream_reader.h"
 #include "plugin/plugin_set.h"
 
@@ -89,45 +89,12 @@ static void on_end(td_follower *f, td_follow_end why, void *user) {
     td_follow_loop_quit(t->loop);
 }
 
-static gboolean on_inotify(gint fd, GIOCondition cond, gpointer user) {
-  (void)cond;
-  tail *t = user;
-  char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-  bool moved = false;
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) {
-    for (char *p = buf; p < buf + n;) {
-      const struct inotify_event *e = (const struct inotify_event *)p;
-      if (e->mask & (IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF | IN_MOVED_TO |
-                     IN_CREATE | IN_DELETE))
-        moved = true;
-      p += sizeof *e + e->len;
-    }
-  }
-  td_follower_poll(t->follower);
-  if (moved)
-    td_follower_check_path(t->follower);
-  return G_SOURCE_CONTINUE;
-}
-
 /* Once a second: whatever inotify could not say (a file system without
  * it) is caught here. */
 static void on_tick(void *user) {
   tail *t = user;
   td_follower_poll(t->follower);
   td_follower_check_path(t->follower);
-}
-
-static int watch_file(const char *path) {
-  int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  inotify_add_watch(fd, path,
-                    IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF);
-  char *dir = g_path_get_dirname(path);
-  inotify_add_watch(fd, dir, IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_ONLYDIR);
-  g_free(dir);
-  return fd;
 }
 
 static int run(const char *path, const td_config *cfg, tail_options *o,
@@ -139,7 +106,7 @@ static int run(const char *path, const td_config *cfg, tail_options *o,
   /* The loop first, for its signal handlers; then the watch, so nothing
    * appended between the first read and the watch is missed. */
   t.loop = td_follow_loop_new(d, cursors, on_tick, &t);
-  t.inotify = watch_file(path);
+  t.inotify = td_inotify_watch_file(path);
   int open_err = 0;
   t.follower = td_follower_start(&ctx, path, false, &open_err);
   if (!t.follower) {
@@ -150,7 +117,7 @@ static int run(const char *path, const td_config *cfg, tail_options *o,
     return TD_EXIT_NOINPUT;
   }
   if (!td_follower_ended(t.follower)) {
-    guint src = t.inotify >= 0 ? td_add_fd_watch(t.inotify, on_inotify, &t) : 0;
+    guint src = t.inotify >= 0 ? td_inotify_follow(t.inotify, t.follower) : 0;
     td_follow_loop_run(t.loop);
     if (src)
       g_source_remove(src);

@@ -31,6 +31,10 @@ guint td_add_fd_watch(int fd,
   return id;
 }
 
+guint td_timeout_add_seconds(double seconds, GSourceFunc fn, gpointer user) {
+  return g_timeout_add((guint)(seconds * 1000 + 0.5), fn, user);
+}
+
 double td_realtime_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);

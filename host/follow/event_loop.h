@@ -1,8 +1,8 @@
 /* The event loop of the followers (`tail`, `watch`): GLib's main loop,
  * SIGINT/SIGTERM to stop, SIGHUP to reopen, and a tick about once a second
  * (plugins' tick, cursor fsync, the owner's periodic work). */
-#ifndef TD_FOLLOW_LOOP_H
-#define TD_FOLLOW_LOOP_H
+#ifndef TD_EVENT_LOOP_H
+#define TD_EVENT_LOOP_H
 
 #include <stdbool.h>
 
@@ -34,6 +34,10 @@ bool td_follow_between_records(void *user);
 guint td_add_fd_watch(int fd,
                       gboolean (*fn)(gint fd, GIOCondition cond, gpointer user),
                       gpointer user);
+
+/** g_timeout_add for a number of seconds, rounded to the millisecond: the
+ * configuration bounds every duration (TD_SECONDS_MAX), so it fits. */
+guint td_timeout_add_seconds(double seconds, GSourceFunc fn, gpointer user);
 
 /** CLOCK_REALTIME in seconds, as plugins' tick receives it. */
 double td_realtime_now(void);

@@ -110,10 +110,6 @@ static gboolean torn_fired(gpointer user) {
   return G_SOURCE_REMOVE;
 }
 
-static guint arm(double seconds, GSourceFunc fn, gpointer user) {
-  return g_timeout_add((guint)(seconds * 1000 + 0.5), fn, user);
-}
-
 /* Reads and dispatches what the file holds beyond what was read; then
  * decides what to wait for. */
 static void pump(td_follower *f) {
@@ -143,7 +139,7 @@ static void pump(td_follower *f) {
     /* A record began or grew: give the writer `linger` more seconds. */
     if (f->torn_timer)
       g_source_remove(f->torn_timer);
-    f->torn_timer = f->torn_warned ? 0 : arm(f->ctx->linger, torn_fired, f);
+    f->torn_timer = f->torn_warned ? 0 : td_timeout_add_seconds(f->ctx->linger, torn_fired, f);
   } else if (!torn && f->torn_timer) {
     g_source_remove(f->torn_timer);
     f->torn_timer = 0;
@@ -160,7 +156,7 @@ static void pump(td_follower *f) {
       (grew || !f->over_timer)) {
     if (f->over_timer)
       g_source_remove(f->over_timer);
-    f->over_timer = arm(f->ctx->linger, over_fired, f);
+    f->over_timer = td_timeout_add_seconds(f->ctx->linger, over_fired, f);
   }
 }
 

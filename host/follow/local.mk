@@ -8,6 +8,7 @@ host_follow_libtdfollow_la_SOURCES = \
 	host/follow/cursor.c host/follow/cursor.h \
 	host/follow/cursor_resume.c host/follow/cursor_resume.h \
 	host/follow/signals.c host/follow/signals.h \
-	host/follow/event_loop.c host/follow/event_loop.h
+	host/follow/event_loop.c host/follow/event_loop.h \
+	host/follow/inotify.c host/follow/inotify.h
 host_follow_libtdfollow_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
 host_follow_libtdfollow_la_LIBADD = $(GLIB_LIBS)

@@ -11,7 +11,6 @@
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 
 #include "core/diag.h"
 #include "event_loop.h"
+#include "inotify.h"
 #include "core/stream_reader.h"
 
 typedef enum target_kind {
@@ -387,7 +387,8 @@ static void resync(td_watcher *w) {
   g_list_free(all);
 }
 
-static void on_event(td_watcher *w, const struct inotify_event *e) {
+static void on_event(const struct inotify_event *e, void *user) {
+  td_watcher *w = user;
   if (e->mask & IN_Q_OVERFLOW) {
     resync(w);
     return;
@@ -452,16 +453,7 @@ static void on_event(td_watcher *w, const struct inotify_event *e) {
 
 static gboolean on_inotify(gint fd, GIOCondition cond, gpointer user) {
   (void)cond;
-  td_watcher *w = user;
-  char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) {
-    for (char *p = buf; p < buf + n;) {
-      const struct inotify_event *e = (const struct inotify_event *)p;
-      on_event(w, e);
-      p += sizeof *e + e->len;
-    }
-  }
+  td_inotify_drain(fd, on_event, user);
   return G_SOURCE_CONTINUE;
 }
 
@@ -545,7 +537,7 @@ td_watcher *td_watcher_start(td_follow_ctx *ctx, char **roots, int n_roots,
   w->started = true;
   if (w->patterns->len)
     w->rescan_source =
-        g_timeout_add((guint)(rescan_interval * 1000 + 0.5), rescan, w);
+        td_timeout_add_seconds(rescan_interval, rescan, w);
   return w;
 }
 

@@ -1,7 +1,7 @@
 /* Parsing one JSON line of json.md (a `dump` record or a logger event line)
  * into a td_ckpt: `encode`'s input. */
-#ifndef TD_CKPT_PARSE_H
-#define TD_CKPT_PARSE_H
+#ifndef TD_JSON_READ_H
+#define TD_JSON_READ_H
 
 #include <stddef.h>
 

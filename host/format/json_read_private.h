@@ -1,8 +1,8 @@
 /* What the JSON line parser of `encode` shares between its two parts: the
  * strict scanner (json_scan.c) and the reader of json-glib's tree
  * (ckpt_parse.c). */
-#ifndef TD_CKPT_PARSE_PRIVATE_H
-#define TD_CKPT_PARSE_PRIVATE_H
+#ifndef TD_JSON_READ_PRIVATE_H
+#define TD_JSON_READ_PRIVATE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* The JSON form of the schema's structs (json.md), shared by the host and
  * the bundled logger plugin. */
-#ifndef TD_JSON_FORM_H
-#define TD_JSON_FORM_H
+#ifndef TD_JSON_WRITE_H
+#define TD_JSON_WRITE_H
 
 #include <stddef.h>
 #include <stdint.h>

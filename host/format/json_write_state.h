@@ -1,6 +1,6 @@
 /* `state --json`: the reconstructed state as json.md's object. */
-#ifndef TD_STATE_JSON_H
-#define TD_STATE_JSON_H
+#ifndef TD_JSON_WRITE_STATE_H
+#define TD_JSON_WRITE_STATE_H
 
 #include <glib.h>
 

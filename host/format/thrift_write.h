@@ -1,7 +1,7 @@
 /* Writing checkpoint records with Thrift's c_glib generated code: the
  * writer side of `encode`, and how tests and benchmarks make streams. */
-#ifndef TD_CKPT_WRITER_H
-#define TD_CKPT_WRITER_H
+#ifndef TD_THRIFT_WRITE_H
+#define TD_THRIFT_WRITE_H
 
 #include <glib.h>
 
