@@ -355,7 +355,7 @@ files_in() {
 }
 
 # --- cursor files ---------------------------------------------------------------
-# A cursor file (host/cursor.c) holds two 80-byte slots of native 64-bit
+# A cursor file (host/follow/cursor.c) holds two 80-byte slots of native 64-bit
 # words: magic, seq, dev, ino, hash_len and a reserved word, hash, offset,
 # index, history, checksum.  The slot with the higher seq is the newer.
 

@@ -1,4 +1,4 @@
-/* Unit tests of the cursor files (host/cursor.c): the two records and what
+/* Unit tests of the cursor files (host/follow/cursor.c): the two records and what
  * a damaged one falls back to, an empty or missing file, and a cursor
  * written while the process is out of descriptors (the reserve). */
 #include <setjmp.h>

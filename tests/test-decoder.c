@@ -1,4 +1,4 @@
-/* Unit tests of the record decoder (host/decoder.c) against
+/* Unit tests of the record decoder (host/core/decoder.c) against
  * checkpoint-format.md, on records built byte by byte with unit-helpers.
  *
  * Every record is decoded from a malloc'd copy of exactly its length, so

@@ -1,4 +1,4 @@
-/* Unit tests of the record framing (host/framing.c) against
+/* Unit tests of the record framing (host/core/framing.c) against
  * checkpoint-format.md: records, offsets and indexes, the exact reasons of
  * torn and refused records, and resuming after a torn tail the way `tail`
  * follows a file that is still being written. */

@@ -1,4 +1,4 @@
-/* Unit tests of the JSON form (host/json_form.c) against json.md.
+/* Unit tests of the JSON form (host/format/json_write.c) against json.md.
  *
  * Scalars are compared as exact text: their spelling is the interface
  * (shortest round-tripping doubles, U+FFFD per maximal ill-formed

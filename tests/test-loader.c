@@ -1,4 +1,4 @@
-/* Unit tests of the loader's housekeeping (host/loader.c): a module
+/* Unit tests of the loader's housekeeping (host/plugin/loader.c): a module
  * refused after it was opened (another ABI major, no entry symbol, a NULL
  * or too small table, an empty name) leaves nothing mapped and no
  * descriptor open, and an accepted one stays loaded.  The test plugins

@@ -1,4 +1,4 @@
-/* Unit tests of the state machine (host/runner_state.c) against
+/* Unit tests of the state machine (host/core/runner_state.c) against
  * dispatch-semantics.md: one test per rule and per error, built from td_ckpt
  * values directly so no bytes are involved.  Every error is checked for its
  * exact reason and for leaving the state as it was, as seen through the
