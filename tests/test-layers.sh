@@ -104,3 +104,25 @@ if [ "$bad" -gt 0 ]; then
   exit 1
 fi
 echo "test-layers: every include of host/ and plugins/ follows the layers"
+
+# The check itself must fail on a tree that breaks the direction: a copy
+# with one include of the CLI planted in the core.
+[ -n "${TD_LAYERS_PLANTED:-}" ] && exit 0
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/host" "$tmp/plugins"
+for d in host/*/ plugins/*/; do
+  mkdir -p "$tmp/$d" && cp "$d"*.[ch] "$tmp/$d" 2>/dev/null
+done
+cp "$0" "$tmp/test-layers.sh" 2>/dev/null || cp "tests/test-layers.sh" "$tmp/test-layers.sh"
+echo '#include "cli/cli.h"' >>"$tmp/host/core/framing.c"
+line=$(wc -l <"$tmp/host/core/framing.c")
+out=$(TD_LAYERS_PLANTED=1 sh "$tmp/test-layers.sh" "$tmp")
+rc=$?
+want="host/core/framing.c:$line: \"cli/cli.h\": layer core may not include cli"
+if [ "$rc" -ne 1 ] || ! printf '%s\n' "$out" | grep -qxF "$want"; then
+  echo "test-layers: a planted include was not caught (exit $rc):"
+  printf '%s\n' "$out"
+  exit 1
+fi
+echo "test-layers: a planted include of cli/ in the core is caught"
