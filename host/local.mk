@@ -23,6 +23,7 @@ host_libtdcore_la_SOURCES = \
 	host/json_scan.c \
 	host/config.c host/config.h host/config_host.c \
 	host/loader.c host/loader.h \
+	host/abi_checks.c host/abi_checks.h \
 	host/trusted_open.c host/trusted_open.h \
 	host/instance.c host/instance.h \
 	host/plugin_set.c host/plugin_set.h \
