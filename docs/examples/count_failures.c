@@ -127,8 +127,8 @@ static int cf_stream_open(void *ctx, const thermos_event *ev) {
   stream *s = calloc(1, sizeof *s);
   if (!s || !(s->source = copy_string(ev->source))) {
     free(s);
-    return THERMOS_ERROR; /* a callback error: the instance's on_error decides
-                           */
+    /* A callback error: the instance's on_error decides what follows. */
+    return THERMOS_ERROR;
   }
   *sp = s;
   return THERMOS_OK;
