@@ -9,9 +9,10 @@
  * the host.
  *
  * Versions: 1.0 is the first; 1.1 added the minor numbers (the host's
- * abi_minor, the plugin's min_host_minor), the return codes and the
- * lifetime of `ev->source`.  Every member and constant added after 1.0
- * carries a `since 1.N` label; one without a label is 1.0's.
+ * abi_minor, the plugin's min_host_minor), THERMOS_HAS_MEMBER, the return
+ * codes, the lifetime of `ev->source` and the refusal of option types a
+ * host does not know.  Every member and constant added after 1.0 carries
+ * a `since 1.N` label; one without a label is 1.0's.
  *
  * Rules that keep the promise:
  *  - Growth.  A struct only ever grows at its end, and a member never
@@ -31,10 +32,11 @@
  *  - Final structs never grow, so they alone may form arrays:
  *    thermos_str, thermos_port (thermos_runner_header.ports) and
  *    thermos_option (a plugin's option list).
- *  - Values.  Modes, option types and states are plain integers: a plugin
- *    treats a mode it does not know as THERMOS_MODE_CHECK and a state it
- *    does not know as just that; a host refuses an option type it does not
- *    know (at load).
+ *  - Values.  Modes, option types and states are plain integers, and a
+ *    later minor may add values: a plugin treats a mode it does not know
+ *    as THERMOS_MODE_CHECK, and is handed states it does not know as they
+ *    are; a host refuses, at load, a plugin declaring an option type it
+ *    does not know.
  *  - Lifetimes.  Every pointer handed to a callback is valid only during
  *    that call, except `ev->source` (since 1.1: valid and unchanged from
  *    on_stream_open to on_stream_close of its stream), the host table and
