@@ -70,6 +70,40 @@ tests_plugins_newer_minor_la_SOURCES = tests/plugins/newer_minor.c
 tests_plugins_newer_minor_la_CFLAGS = $(td_test_plugin_cflags)
 tests_plugins_newer_minor_la_LDFLAGS = $(td_test_plugin_ldflags)
 
+# ABI 1.1 (tests/test-abi-compat.sh, tests/test-plugin-source.sh,
+# tests/test-plugin-refusals.sh): a plugin that needs a later minor, one
+# declaring an option type of a later minor, one returning the reserved
+# return codes, one checking that ev->source stays put.
+check_LTLIBRARIES += tests/plugins/needs_minor.la
+tests_plugins_needs_minor_la_SOURCES = tests/plugins/needs_minor.c
+tests_plugins_needs_minor_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_needs_minor_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/unknown_type.la
+tests_plugins_unknown_type_la_SOURCES = tests/plugins/unknown_type.c
+tests_plugins_unknown_type_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_unknown_type_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/returns.la
+tests_plugins_returns_la_SOURCES = tests/plugins/returns.c
+tests_plugins_returns_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_returns_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+check_LTLIBRARIES += tests/plugins/source_keeper.la
+tests_plugins_source_keeper_la_SOURCES = tests/plugins/source_keeper.c
+tests_plugins_source_keeper_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_source_keeper_la_LDFLAGS = $(td_test_plugin_ldflags)
+
+# A plugin compiled before 1.1: the recorder built against the frozen 1.0
+# header, tests/abi/1.0 first on the include path (ahead of include/).
+check_LTLIBRARIES += tests/plugins/recorder_1_0.la
+tests_plugins_recorder_1_0_la_SOURCES = tests/plugins/recorder_1_0.c \
+	tests/abi/1.0/thermos/handler.h
+tests_plugins_recorder_1_0_la_CPPFLAGS = -I$(top_srcdir)/tests/abi/1.0 \
+	$(AM_CPPFLAGS)
+tests_plugins_recorder_1_0_la_CFLAGS = $(td_test_plugin_cflags)
+tests_plugins_recorder_1_0_la_LDFLAGS = $(td_test_plugin_ldflags)
+
 # The loader's housekeeping: refused modules are unmapped again.
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test-loader
@@ -85,9 +119,17 @@ if HAVE_CMOCKA
 check_PROGRAMS += tests/test-abi-layout
 TESTS += tests/test-abi-layout
 endif
-tests_test_abi_layout_SOURCES = tests/test-abi-layout.c
+tests_test_abi_layout_SOURCES = tests/test-abi-layout.c tests/abi/abi-members.h
 tests_test_abi_layout_CFLAGS = $(td_unit_cflags)
-tests_test_abi_layout_LDADD = $(td_unit_ldadd)
+tests_test_abi_layout_LDADD = tests/abi/liblayout-1-0.la $(td_unit_ldadd)
+# The offsets and sizes of the frozen 1.0 header, computed in a unit of
+# their own (both headers define the same names), for test-abi-layout to
+# compare with the current header's on any platform.
+check_LTLIBRARIES += tests/abi/liblayout-1-0.la
+tests_abi_liblayout_1_0_la_SOURCES = tests/abi/layout-1.0.c \
+	tests/abi/abi-members.h tests/abi/1.0/thermos/handler.h
+tests_abi_liblayout_1_0_la_CPPFLAGS = -I$(top_srcdir)/tests/abi/1.0 \
+	$(AM_CPPFLAGS)
 
 # The race test's link swapper (tests/test-plugin-race.sh).
 check_PROGRAMS += tests/tools/swap-link
@@ -107,6 +149,8 @@ td_plugin_tests = \
 	tests/test-plugin-perms.sh \
 	tests/test-plugin-race.sh \
 	tests/test-plugin-header.sh \
+	tests/test-abi-compat.sh \
+	tests/test-plugin-source.sh \
 	tests/test-config-errors.sh \
 	tests/test-config-ranges.sh \
 	tests/test-config-file.sh \

@@ -3,7 +3,10 @@
  * other constants of <thermos/handler.h>, and the types of the members and
  * callbacks.  The layout is frozen: a plugin built against an older header
  * must keep loading, so a reordered or retyped member must fail here.  A
- * later minor may only append members (and then these tests grow). */
+ * later minor may only append members (and then these tests grow: 1.1
+ * appended thermos_host_v1.abi_minor and thermos_handler_v1.min_host_minor).
+ * On every platform, the offsets of 1.0's members are also compared with
+ * those the frozen 1.0 header gives (tests/abi/layout-1.0.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,10 +14,13 @@
 
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <thermos/handler.h>
+
+#include "abi/abi-members.h"
 
 typedef struct pin {
   const char *what; /* "struct.member" or "sizeof struct" */
@@ -43,7 +49,8 @@ static void check_pins(const pin *pins, size_t n) {
 
 #if defined(__x86_64__) && defined(__LP64__)
 #define LAYOUT_PINNED 1
-/* Computed from the header of ABI 1.0 and written down as numbers. */
+/* Computed from the header of ABI 1.0 (1.1 for the members labelled
+ * `since 1.1`) and written down as numbers. */
 static const pin THERMOS_STR_PINS[] = {
     OFF(thermos_str, data, 0),
     OFF(thermos_str, len, 8),
@@ -119,7 +126,8 @@ static const pin THERMOS_HOST_V1_PINS[] = {
     OFF(thermos_host_v1, process_name, 96),
     OFF(thermos_host_v1, process_run_count, 104),
     OFF(thermos_host_v1, process_run, 112),
-    SIZE(thermos_host_v1, 120),
+    OFF(thermos_host_v1, abi_minor, 120), /* since 1.1 */
+    SIZE(thermos_host_v1, 128),
 };
 static const pin THERMOS_HANDLER_V1_PINS[] = {
     OFF(thermos_handler_v1, abi_major, 0),
@@ -151,7 +159,8 @@ static const pin THERMOS_HANDLER_V1_PINS[] = {
     OFF(thermos_handler_v1, on_task_failed, 200),
     OFF(thermos_handler_v1, on_task_killed, 208),
     OFF(thermos_handler_v1, on_task_lost, 216),
-    SIZE(thermos_handler_v1, 224),
+    OFF(thermos_handler_v1, min_host_minor, 224), /* since 1.1 */
+    SIZE(thermos_handler_v1, 232),
 };
 #else
 #define LAYOUT_PINNED 0
@@ -193,10 +202,96 @@ static void test_v1_0_size(void **state) {
   assert_int_equal(THERMOS_HANDLER_V1_0_SIZE,
                    offsetof(thermos_handler_v1, on_task_lost) +
                        sizeof(thermos_task_fn));
-  /* This header is 1.0's: nothing after on_task_lost yet. */
-  assert_int_equal(THERMOS_HANDLER_V1_0_SIZE, sizeof(thermos_handler_v1));
+  /* 1.1's first member begins where 1.0's table ended: a 1.0 table's
+   * struct_size never covers it. */
+  assert_int_equal(offsetof(thermos_handler_v1, min_host_minor),
+                   THERMOS_HANDLER_V1_0_SIZE);
+  assert_true(sizeof(thermos_handler_v1) > THERMOS_HANDLER_V1_0_SIZE);
+  assert_int_equal(THERMOS_HANDLER_V1_0_SIZE, td_abi_1_0_handler_size);
   skip_unless_pinned();
   assert_int_equal(THERMOS_HANDLER_V1_0_SIZE, 224);
+}
+
+/* The frozen 1.0 header and this one agree on every member of 1.0, on
+ * any platform: offsets equal, data structs of equal size, the tables
+ * grown, and the members appended since 1.0 lying past the whole 1.0
+ * struct (its tail padding included: a 1.0 struct_size, which counts
+ * that padding, never covers a later member). */
+static const char *const MEMBER_NAMES[] = {
+#define TD_NAME(T, m) #T "." #m,
+    TD_ABI_1_0_MEMBERS(TD_NAME)
+#undef TD_NAME
+};
+static const size_t MEMBER_OFFSETS[] = {
+#define TD_OFFSET(T, m) offsetof(T, m),
+    TD_ABI_1_0_MEMBERS(TD_OFFSET)
+#undef TD_OFFSET
+};
+static const char *const STRUCT_NAMES[] = {
+#define TD_NAME(T) #T,
+    TD_ABI_1_0_STRUCTS(TD_NAME)
+#undef TD_NAME
+};
+static const size_t STRUCT_SIZES[] = {
+#define TD_SIZE(T) sizeof(T),
+    TD_ABI_1_0_STRUCTS(TD_SIZE)
+#undef TD_SIZE
+};
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_same_as_1_0(void **state) {
+  (void)state;
+  int bad = 0;
+  assert_int_equal(td_abi_1_0_n_offsets, N_OF(MEMBER_OFFSETS));
+  for (size_t i = 0; i < N_OF(MEMBER_OFFSETS); i++)
+    if (MEMBER_OFFSETS[i] != td_abi_1_0_offsets[i]) {
+      print_error("%s: at %zu, at %zu in 1.0\n", MEMBER_NAMES[i],
+                  MEMBER_OFFSETS[i], td_abi_1_0_offsets[i]);
+      bad++;
+    }
+  assert_int_equal(td_abi_1_0_n_sizes, N_OF(STRUCT_SIZES));
+  for (size_t i = 0; i < N_OF(STRUCT_SIZES); i++) {
+    bool table = strcmp(STRUCT_NAMES[i], "thermos_host_v1") == 0 ||
+                 strcmp(STRUCT_NAMES[i], "thermos_handler_v1") == 0;
+    if (table ? STRUCT_SIZES[i] <= td_abi_1_0_sizes[i]
+              : STRUCT_SIZES[i] != td_abi_1_0_sizes[i]) {
+      print_error("sizeof %s: %zu, %zu in 1.0\n", STRUCT_NAMES[i],
+                  STRUCT_SIZES[i], td_abi_1_0_sizes[i]);
+      bad++;
+    }
+  }
+  assert_int_equal(bad, 0);
+  /* The indexes of the tables in TD_ABI_1_0_STRUCTS. */
+  assert_string_equal(STRUCT_NAMES[7], "thermos_host_v1");
+  assert_string_equal(STRUCT_NAMES[8], "thermos_handler_v1");
+  assert_true(offsetof(thermos_host_v1, abi_minor) >= td_abi_1_0_sizes[7]);
+  assert_true(offsetof(thermos_handler_v1, min_host_minor) >=
+              td_abi_1_0_sizes[8]);
+}
+
+/* THERMOS_HAS_MEMBER: a member counts as there when struct_size covers
+ * all of it. */
+static void test_has_member(void **state) {
+  (void)state;
+  thermos_host_v1 h = {0};
+  h.struct_size = (uint32_t)offsetof(thermos_host_v1, abi_minor); /* 1.0 */
+  assert_false(THERMOS_HAS_MEMBER(&h, thermos_host_v1, abi_minor));
+  assert_true(THERMOS_HAS_MEMBER(&h, thermos_host_v1, process_run));
+  h.struct_size += (uint32_t)sizeof(uint32_t) - 1;
+  assert_false(THERMOS_HAS_MEMBER(&h, thermos_host_v1, abi_minor));
+  h.struct_size = (uint32_t)sizeof h;
+  assert_true(THERMOS_HAS_MEMBER(&h, thermos_host_v1, abi_minor));
+  thermos_handler_v1 t = {0};
+  t.struct_size = (uint32_t)THERMOS_HANDLER_V1_0_SIZE;
+  assert_false(THERMOS_HAS_MEMBER(&t, thermos_handler_v1, min_host_minor));
+  assert_true(THERMOS_HAS_MEMBER(&t, thermos_handler_v1, on_task_lost));
+  t.struct_size = (uint32_t)sizeof t;
+  assert_true(THERMOS_HAS_MEMBER(&t, thermos_handler_v1, min_host_minor));
+  thermos_event ev = {0};
+  ev.struct_size = (uint32_t)sizeof ev;
+  assert_true(THERMOS_HAS_MEMBER(&ev, thermos_event, state));
+  ev.struct_size = 0;
+  assert_false(THERMOS_HAS_MEMBER(&ev, thermos_event, struct_size));
 }
 
 /* Both tables begin with the handshake, whatever the major. */
@@ -208,6 +303,7 @@ static void test_handshake_first(void **state) {
   assert_int_equal(offsetof(thermos_host_v1, struct_size), 4);
   assert_int_equal(offsetof(thermos_event, struct_size), 0);
   assert_int_equal(THERMOS_HANDLER_ABI_MAJOR, 1);
+  assert_int_equal(THERMOS_HANDLER_ABI_MINOR, 1);
   assert_string_equal(THERMOS_HANDLER_ENTRY, "thermos_handler_v1_entry");
 }
 
@@ -249,6 +345,11 @@ static void test_other_enums(void **state) {
   assert_int_equal(THERMOS_LOG_WARNING, 1);
   assert_int_equal(THERMOS_LOG_INFO, 2);
   assert_int_equal(THERMOS_LOG_DEBUG, 3);
+  /* since 1.1 */
+  assert_int_equal(THERMOS_OK, 0);
+  assert_int_equal(THERMOS_ERROR, -1);
+  assert_int_equal(THERMOS_DISABLE_ME, 1000);
+  assert_int_equal(THERMOS_RETRY_LATER, 1001);
 }
 
 static void test_presence_bits(void **state) {
@@ -368,6 +469,7 @@ static void test_host_types(void **state) {
   TYPE_OK(h.process_run,
           const thermos_process_status *(*)(const thermos_runner_state *,
                                             thermos_str, size_t));
+  TYPE_OK(h.abi_minor, uint32_t); /* since 1.1 */
   assert_int_equal(bad, 0);
 }
 
@@ -414,6 +516,7 @@ static void test_handler_types(void **state) {
   TYPE_OK(t.on_task_failed, task_cb);
   TYPE_OK(t.on_task_killed, task_cb);
   TYPE_OK(t.on_task_lost, task_cb);
+  TYPE_OK(t.min_host_minor, uint32_t); /* since 1.1 */
   TYPE_OK(thermos_handler_v1_entry, const thermos_handler_v1 *(*)(void));
   assert_int_equal(bad, 0);
 }
@@ -459,6 +562,8 @@ int main(void) {
       cmocka_unit_test(test_host_layout),
       cmocka_unit_test(test_handler_layout),
       cmocka_unit_test(test_v1_0_size),
+      cmocka_unit_test(test_same_as_1_0),
+      cmocka_unit_test(test_has_member),
       cmocka_unit_test(test_handshake_first),
       cmocka_unit_test(test_process_states),
       cmocka_unit_test(test_task_states),

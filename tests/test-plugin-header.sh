@@ -1,7 +1,8 @@
 #!/bin/sh
 # <thermos/handler.h> as a plugin author meets it (handler-abi.md
 # "Principles", "Distribution"): it compiles alone (standard headers only,
-# no GLib) as strict C99 and C11 and as C++ (extern "C"), and a plugin
+# no GLib) as strict C99 and C11 and as C++ (extern "C"), the names of ABI
+# 1.1 (THERMOS_HAS_MEMBER, the return codes) included, and a plugin
 # built out of tree with nothing but the header
 #   cc -shared -fPIC -I<include dir> my.c -o my.so
 # loads with -p and receives events.  The C++ check is skipped when no C++
@@ -40,6 +41,16 @@ const thermos_handler_v1 *thermos_handler_v1_entry(void) { return &table; }
 void use_logf(const thermos_host_v1 *host);
 void use_logf(const thermos_host_v1 *host) {
   thermos_logf(host, THERMOS_LOG_INFO, "%d %s", 1, "x");
+}
+
+/* The names of 1.1. */
+int use_minor(const thermos_host_v1 *host);
+int use_minor(const thermos_host_v1 *host) {
+  unsigned minor =
+      THERMOS_HAS_MEMBER(host, thermos_host_v1, abi_minor) ? host->abi_minor : 0;
+  if (minor < THERMOS_HANDLER_ABI_MINOR || table.min_host_minor)
+    return THERMOS_DISABLE_ME + THERMOS_RETRY_LATER + THERMOS_ERROR;
+  return THERMOS_OK;
 }
 EOF
 

@@ -6,6 +6,9 @@
 #   thermos-dispatch: INI:LINE: [plugin:NAME] module: /abs/x.so: REASON
 # (LINE: that of the `module` key); through -p PATH
 #   thermos-dispatch: /abs/x.so: REASON
+# Since ABI 1.1 also a table that needs a later minor (min_host_minor 2:
+# "needs handler ABI 1.2 or later; this host provides 1.1") and an option
+# of a type the host does not know (named with the plugin and the type).
 # Also: a module name with '/' or '..' or an empty one, a missing file, a
 # file that is not an ELF object, a failed init (fini not called, the
 # instances started before it finied in reverse), config_error from init
@@ -44,6 +47,8 @@ refused undefined_variable \
 refused no_entry "$PLUG/no_entry.so: no entry symbol thermos_handler_v1_entry"
 refused null_entry "$PLUG/null_entry.so: thermos_handler_v1_entry returned NULL"
 refused abi_two "$PLUG/abi_two.so: plugin ABI major 2, this host supports ABI major 1"
+refused needs_minor "$PLUG/needs_minor.so: needs handler ABI 1.2 or later; this host provides 1.1"
+refused unknown_type "$PLUG/unknown_type.so: option 'colour' of plugin unknown_type has type 7, which this host (handler ABI 1.1) does not know"
 case $(uname -m) in
 x86_64)
 	refused small_table \
@@ -80,7 +85,8 @@ check_rc 78
 check_stderr "thermos-dispatch: $ini:4: [plugin:null_entry] module: $PLUG/null_entry.so: thermos_handler_v1_entry returned NULL"
 
 # -p PATH: the same checks, the message names the path alone.
-for m in undefined_function no_entry null_entry abi_two empty_name bad; do
+for m in undefined_function no_entry null_entry abi_two empty_name bad \
+	needs_minor unknown_type; do
 	td -c "$onlyhost" -p "$PLUG/$m.so" replay "$stream"
 	check_rc 78
 	check_stdout_empty
@@ -88,6 +94,12 @@ for m in undefined_function no_entry null_entry abi_two empty_name bad; do
 done
 td -c "$onlyhost" -p "$PLUG/null_entry.so" replay "$stream"
 check_stderr "thermos-dispatch: $PLUG/null_entry.so: thermos_handler_v1_entry returned NULL"
+td -c "$onlyhost" -p "$PLUG/needs_minor.so" replay "$stream"
+check_stderr "thermos-dispatch: $PLUG/needs_minor.so: needs handler ABI 1.2 or later; this host provides 1.1"
+td -c "$onlyhost" -p "$PLUG/unknown_type.so" check
+check_rc 78
+check_stdout_empty
+check_stderr "thermos-dispatch: $PLUG/unknown_type.so: option 'colour' of plugin unknown_type has type 7, which this host (handler ABI 1.1) does not know"
 td -c "$onlyhost" -p "$PLUG/nosuch.so" replay "$stream"
 check_rc 78
 check_stderr "thermos-dispatch: $PLUG/nosuch.so: No such file or directory"

@@ -126,6 +126,11 @@ header_major=$(sed -n 's/^#define THERMOS_HANDLER_ABI_MAJOR \([0-9]*\)$/\1/p' \
 check_eq "abi_major variable" "$header_major" \
 	"$(pkg-config --variable=abi_major thermos-handler)"
 check_eq "ABI major of the header" 1 "$header_major"
+header_minor=$(sed -n 's/^#define THERMOS_HANDLER_ABI_MINOR \([0-9]*\)$/\1/p' \
+	"$top_srcdir/include/thermos/handler.h")
+check_eq "abi_minor variable" "$header_minor" \
+	"$(pkg-config --variable=abi_minor thermos-handler)"
+check_eq "ABI minor of the header" 1 "$header_minor"
 
 incdir=$(staged "$(pkg-config --variable=includedir thermos-handler)")
 ok

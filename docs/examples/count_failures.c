@@ -82,17 +82,17 @@ static int cf_init(const thermos_host_v1 *host, void **ctx) {
   if (min < 0) {
     /* Printed with the key's file and line; the start fails. */
     host->config_error(host->host, "min_failures", "must be 0 or more");
-    return -1;
+    return THERMOS_ERROR;
   }
   plugin *p = calloc(1, sizeof *p);
   if (!p)
-    return -1;
+    return THERMOS_ERROR;
   p->host = host;
   p->min_failures = min;
   /* In THERMOS_MODE_CHECK this is all there is to do: validate, and write
    * nothing.  This plugin writes nothing anyway, it only logs. */
   *ctx = p;
-  return 0;
+  return THERMOS_OK;
 }
 
 static void cf_fini(void *ctx) {
@@ -123,14 +123,15 @@ static int cf_stream_open(void *ctx, const thermos_event *ev) {
   plugin *p = ctx;
   stream **sp = find_stream(p, ev->source);
   if (*sp)
-    return 0;
+    return THERMOS_OK;
   stream *s = calloc(1, sizeof *s);
   if (!s || !(s->source = copy_string(ev->source))) {
     free(s);
-    return -1; /* a callback error: the instance's on_error decides */
+    /* A callback error: the instance's on_error decides what follows. */
+    return THERMOS_ERROR;
   }
   *sp = s;
-  return 0;
+  return THERMOS_OK;
 }
 
 static int cf_stream_error(void *ctx, const thermos_event *ev,
@@ -139,14 +140,14 @@ static int cf_stream_error(void *ctx, const thermos_event *ev,
   stream *s = *find_stream(ctx, ev->source);
   if (s)
     s->stopped = 1;
-  return 0;
+  return THERMOS_OK;
 }
 
 static int count(plugin *p, const thermos_event *ev,
                  const thermos_process_status *update, int lost) {
   stream *s = *find_stream(p, ev->source);
   if (!s)
-    return 0;
+    return THERMOS_OK;
   thermos_str name = update->process; /* always set in a process update */
   proc_count **pp = &s->procs;
   while (*pp &&
@@ -158,7 +159,7 @@ static int count(plugin *p, const thermos_event *ev,
     /* Names are bytes, not NUL-terminated: copy them with their length. */
     if (!pc || !(pc->name = malloc(name.len ? name.len : 1))) {
       free(pc);
-      return -1;
+      return THERMOS_ERROR;
     }
     if (name.len)
       memcpy(pc->name, name.data, name.len);
@@ -169,7 +170,7 @@ static int count(plugin *p, const thermos_event *ev,
     (*pp)->lost++;
   else
     (*pp)->failed++;
-  return 0;
+  return THERMOS_OK;
 }
 
 static int cf_process_failed(void *ctx, const thermos_event *ev,
@@ -217,7 +218,7 @@ static int cf_stream_close(void *ctx, const thermos_event *ev) {
   stream **sp = find_stream(p, ev->source);
   stream *s = *sp;
   if (!s)
-    return 0;
+    return THERMOS_OK;
   *sp = s->next;
 
   unsigned failed = 0, lost = 0;
@@ -253,7 +254,7 @@ static int cf_stream_close(void *ctx, const thermos_event *ev) {
     thermos_logf(p->host, THERMOS_LOG_WARNING, "%s", t.buf);
   }
   free_stream(s);
-  return 0;
+  return THERMOS_OK;
 }
 
 static const thermos_handler_v1 table = {

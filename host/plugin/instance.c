@@ -140,6 +140,7 @@ td_instance *td_instance_new(td_instance_conf *conf, const td_module *module,
   t->process_name = host_process_name;
   t->process_run_count = host_process_run_count;
   t->process_run = host_process_run;
+  t->abi_minor = THERMOS_HANDLER_ABI_MINOR;
   return in;
 }
 

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <ltdl.h>
 
+#include "abi_checks.h"
 #include "trusted_open.h"
 
 /* dlerror() begins with the path; the message names it already. */
@@ -122,6 +123,8 @@ static td_module *accept_table(lt_dlhandle h, const char *name,
                               (unsigned)THERMOS_HANDLER_ABI_MAJOR);
     return NULL;
   }
+  if ((*reason = td_abi_check_minor(t, path)))
+    return NULL;
   if (t->struct_size < THERMOS_HANDLER_V1_0_SIZE) {
     *reason = g_strdup_printf("%s: plugin table of %u bytes, smaller than "
                               "ABI 1.0's %zu",
@@ -133,6 +136,8 @@ static td_module *accept_table(lt_dlhandle h, const char *name,
     *reason = g_strdup_printf("%s: empty plugin name", path);
     return NULL;
   }
+  if ((*reason = td_abi_check_option_types(t, path)))
+    return NULL;
   td_module *m = g_new0(td_module, 1);
   m->name = g_strdup(name);
   m->path = g_strdup(path);

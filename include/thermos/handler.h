@@ -1,16 +1,46 @@
 /*
- * <thermos/handler.h>: the thermos-dispatch handler ABI, major version 1.
+ * <thermos/handler.h>: the thermos-dispatch handler ABI, version 1.1
+ * (major 1, minor 1).
  *
  * A plugin built against this header loads, unchanged and without
- * recompiling, into every later host of ABI major 1.  The header is plain C
+ * recompiling, into every later host of ABI major 1; a plugin built against
+ * the 1.0 header loads, unchanged, into a 1.1 host.  The header is plain C
  * and needs only the standard headers: a plugin links against nothing of
  * the host.
  *
+ * Versions: 1.0 is the first; 1.1 added the minor numbers (the host's
+ * abi_minor, the plugin's min_host_minor), THERMOS_HAS_MEMBER, the return
+ * codes, the lifetime of `ev->source` and the refusal of option types a
+ * host does not know.  Every member and constant added after 1.0 carries
+ * a `since 1.N` label; one without a label is 1.0's.
+ *
  * Rules that keep the promise:
- *  - Data structs may gain members at their end in a later minor version:
- *    never rely on their sizeof, and never index arrays of them.
- *  - thermos_port is final and never grows.
- *  - Every pointer handed to a callback is valid only during that call.
+ *  - Growth.  A struct only ever grows at its end, and a member never
+ *    changes type or meaning.  A member added after 1.0 is readable only
+ *    when the other side says it is there:
+ *      - in the tables (thermos_host_v1, thermos_handler_v1) and in
+ *        thermos_event, by `struct_size`: read a member only when
+ *        THERMOS_HAS_MEMBER(p, type, member) is true;
+ *      - in the data structs (thermos_process_status, thermos_task_status,
+ *        thermos_runner_header), by a presence bit in `present`: read a
+ *        member only when its bit is set (an older host never sets a bit
+ *        it does not know).
+ *    So never rely on the sizeof of a data struct, never copy one whole
+ *    into storage sized by your header, and never step through an array of
+ *    them: the host hands them out one pointer at a time (the state
+ *    readers), never as an array indexed by their size.
+ *  - Final structs never grow, so they alone may form arrays:
+ *    thermos_str, thermos_port (thermos_runner_header.ports) and
+ *    thermos_option (a plugin's option list).
+ *  - Values.  Modes, option types and states are plain integers, and a
+ *    later minor may add values: a plugin treats a mode it does not know
+ *    as THERMOS_MODE_CHECK, and is handed states it does not know as they
+ *    are; a host refuses, at load, a plugin declaring an option type it
+ *    does not know.
+ *  - Lifetimes.  Every pointer handed to a callback is valid only during
+ *    that call, except `ev->source` (since 1.1: valid and unchanged from
+ *    on_stream_open to on_stream_close of its stream), the host table and
+ *    what config_get returns (until fini returns).
  */
 #ifndef THERMOS_HANDLER_H
 #define THERMOS_HANDLER_H
@@ -26,11 +56,26 @@ extern "C" {
 
 /** The ABI major version this header describes. */
 #define THERMOS_HANDLER_ABI_MAJOR 1
+/** The ABI minor version this header describes (since 1.1; a header
+ * without it is 1.0's). */
+#define THERMOS_HANDLER_ABI_MINOR 1
+
+/**
+ * Whether `p`, a pointer to a struct of type `type` that begins with a
+ * `struct_size` (thermos_host_v1, thermos_handler_v1, thermos_event),
+ * holds `member`: true when the other side was built with a header that
+ * has it (since 1.1).  E.g. THERMOS_HAS_MEMBER(host, thermos_host_v1,
+ * abi_minor).
+ */
+#define THERMOS_HAS_MEMBER(p, type, member)                                    \
+  (offsetof(type, member) + sizeof(((const type *)0)->member) <=               \
+   (size_t)(p)->struct_size)
 
 /**
  * A Thrift string: bytes, not NUL-terminated, not necessarily UTF-8.
  * `data` points into the record being dispatched (or into the host's
- * reconstructed state); it may be NULL when `len` is 0.
+ * reconstructed state); it may be NULL when `len` is 0.  Final: this
+ * struct never grows (it is a member of the others, by value).
  */
 typedef struct thermos_str {
   const char *data;
@@ -60,7 +105,10 @@ typedef enum thermos_task_state {
 } thermos_task_state;
 
 /* Presence bits of thermos_process_status.present: a bit is set when the
- * field was on the wire (or, in the reconstructed state, was copied in). */
+ * field was on the wire (or, in the reconstructed state, was copied in).
+ * A member added in a later minor comes with a new bit, which an older
+ * host never sets: read the member only when its bit is set.  The same
+ * holds for thermos_task_status and thermos_runner_header. */
 #define THERMOS_PS_SEQ (1u << 0)
 #define THERMOS_PS_PROCESS (1u << 1)
 #define THERMOS_PS_STATE (1u << 2)
@@ -139,10 +187,15 @@ typedef struct thermos_runner_header {
 typedef struct thermos_runner_state thermos_runner_state;
 
 /** Where an update came from.  Grows at its end in later minors: read
- * `struct_size` before a member added after 1.0. */
+ * `struct_size` (THERMOS_HAS_MEMBER) before a member added after 1.0. */
 typedef struct thermos_event {
   uint32_t struct_size; /**< sizeof(thermos_event) as the host was built */
-  const char *source;   /**< the checkpoint's path, NUL-terminated */
+  /** The checkpoint's path (the stream's name), NUL-terminated.  Since
+   * 1.1 promised: the pointer and its bytes stay valid and unchanged from
+   * the stream's on_stream_open to its on_stream_close (both included), so
+   * a plugin may keep it, and compare it, across the callbacks of that
+   * stream; not after on_stream_close returns. */
+  const char *source;
   /** The task: `<id>` when the file is `.../checkpoints/<id>/runner`, from
    * the first record on; otherwise the header's task_id once seen, empty
    * before. */
@@ -164,7 +217,8 @@ typedef struct thermos_event {
  * ------------------------------------------------------------------------ */
 
 /** Option types: the host checks every value against its type before
- * init. */
+ * init.  A host refuses at load a plugin declaring a type it does not know
+ * (a type added in a later minor: set min_host_minor to that minor). */
 enum thermos_option_type {
   THERMOS_OPT_STRING = 1, /**< any value */
   THERMOS_OPT_BOOL = 2,   /**< yes/no, true/false, on/off, 1/0 */
@@ -188,7 +242,9 @@ typedef struct thermos_option {
  * The host's table
  * ------------------------------------------------------------------------ */
 
-/** Why the host runs (thermos_host_v1.mode). */
+/** Why the host runs (thermos_host_v1.mode).  A later minor may add modes:
+ * a plugin must treat a mode it does not know as THERMOS_MODE_CHECK
+ * (validate, bind nothing, write nothing). */
 enum thermos_mode {
   THERMOS_MODE_CHECK = 0,  /**< validate only: bind no port, write nothing */
   THERMOS_MODE_REPLAY = 1, /**< `replay`: streams read from start to end */
@@ -207,7 +263,9 @@ enum thermos_log_level {
 /**
  * What the host offers a plugin instance: one table per instance, valid
  * from init until fini returns.  Members past the host's `struct_size` are
- * absent (a plugin running in an older host of the same major).
+ * absent (a plugin running in an older host of the same major): check
+ * THERMOS_HAS_MEMBER(host, thermos_host_v1, member) before reading a
+ * member added after 1.0.
  */
 typedef struct thermos_host_v1 {
   uint32_t abi_major;   /**< THERMOS_HANDLER_ABI_MAJOR of the host */
@@ -254,6 +312,12 @@ typedef struct thermos_host_v1 {
    * end or for an unknown process. */
   const thermos_process_status *(*process_run)(const thermos_runner_state *st,
                                                thermos_str name, size_t i);
+
+  /* ---- since 1.1 ---- */
+
+  /** Since 1.1: THERMOS_HANDLER_ABI_MINOR of the host.  Absent in a 1.0
+   * host (check THERMOS_HAS_MEMBER first): take it as 0 then. */
+  uint32_t abi_minor;
 } thermos_host_v1;
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -286,11 +350,33 @@ typedef int (*thermos_process_fn)(void *ctx, const thermos_event *ev,
 typedef int (*thermos_task_fn)(void *ctx, const thermos_event *ev,
                                const thermos_task_status *update);
 
+/*
+ * What the `int` callbacks return (since 1.1; 1.0 said "0 on success,
+ * non-zero on failure", which holds unchanged).  THERMOS_OK means the
+ * callback did its work; any other value means it could not, and the
+ * instance's `on_error` setting decides what follows.
+ *
+ * THERMOS_DISABLE_ME and THERMOS_RETRY_LATER are reserved: a later minor
+ * may give them a meaning of their own (stop calling this instance; call
+ * it again later), then only for a plugin whose min_host_minor is that
+ * minor or more.  A 1.1 host treats them like any other non-zero value: a
+ * failed callback, handled by `on_error`.  Do not return them for anything
+ * else; the values 1000 to 1999 are reserved alike.
+ *
+ * Macros, so that a plugin that must also build against the 1.0 header
+ * can say `#ifndef THERMOS_OK` / `#define THERMOS_OK 0`.
+ */
+#define THERMOS_OK 0             /**< since 1.1: success */
+#define THERMOS_ERROR (-1)       /**< since 1.1: failure (as any non-zero) */
+#define THERMOS_DISABLE_ME 1000  /**< since 1.1: reserved; a failure in 1.1 */
+#define THERMOS_RETRY_LATER 1001 /**< since 1.1: reserved; a failure in 1.1 */
+
 /**
  * What a plugin offers.  Every callback is optional (NULL: not
- * interested).  Every `int` callback returns 0 on success; non-zero means
- * it could not do its work, and the instance's `on_error` setting decides
- * what follows.  All are called from one thread, never concurrently.
+ * interested).  Every `int` callback returns THERMOS_OK (0) on success;
+ * any other value means it could not do its work, and the instance's
+ * `on_error` setting decides what follows (see THERMOS_OK above).  All
+ * are called from one thread, never concurrently.
  */
 typedef struct thermos_handler_v1 {
   uint32_t abi_major;   /**< THERMOS_HANDLER_ABI_MAJOR */
@@ -350,9 +436,19 @@ typedef struct thermos_handler_v1 {
   thermos_task_fn on_task_failed;
   thermos_task_fn on_task_killed;
   thermos_task_fn on_task_lost;
+
+  /* ---- since 1.1 ---- */
+
+  /** Since 1.1: the oldest host minor this plugin needs, 0 for any host
+   * of major 1.  A host of an older minor refuses the plugin at load,
+   * naming both versions, before it reads anything else of the table
+   * (a 1.0 host, which knows nothing of it, reads the 1.0 members only:
+   * a plugin that needs 1.1 checks the host's abi_minor in init too). */
+  uint32_t min_host_minor;
 } thermos_handler_v1;
 
-/** The smallest plugin table a host of major 1 accepts (that of 1.0). */
+/** The smallest plugin table a host of major 1 accepts (that of 1.0: up to
+ * and with on_task_lost). */
 #define THERMOS_HANDLER_V1_0_SIZE                                              \
   (offsetof(thermos_handler_v1, on_task_lost) + sizeof(thermos_task_fn))
 

@@ -19,6 +19,14 @@ const char *tdp_option(const thermos_host_v1 *host, const char *key,
 bool tdp_option_bool(const thermos_host_v1 *host, const char *key,
                      const char *fallback, bool *out);
 
+/** Whether the plugin only validates: the host runs in THERMOS_MODE_CHECK,
+ * or in a mode this plugin does not know (a later minor's), which the ABI
+ * says to treat as check. */
+static inline bool tdp_check_mode(const thermos_host_v1 *host) {
+  return host->mode != THERMOS_MODE_REPLAY && host->mode != THERMOS_MODE_TAIL &&
+         host->mode != THERMOS_MODE_WATCH;
+}
+
 /** The longest duration a bundled plugin's option takes, in seconds (30
  * days, as the host's own keys): anything longer is a mistake, and every
  * accepted value converts to a timer or an integer without overflow. */

@@ -236,7 +236,7 @@ static int line_done(logger *lg, const thermos_event *ev) {
   if (lg->out.buf->len >= LG_FLUSH_THRESHOLD ||
       (lg->flush_live && !ev->history))
     return lg_output_flush(&lg->out);
-  return 0;
+  return THERMOS_OK;
 }
 
 /* --- callbacks ---------------------------------------------------------- */
@@ -245,7 +245,7 @@ static int logger_on_initialization(void *ctx, const thermos_event *ev,
                                     const thermos_runner_header *h) {
   logger *lg = ctx;
   if (lg->live_only && ev->history)
-    return 0;
+    return THERMOS_OK;
   GString *b = lg->out.buf;
   if (lg->json) {
     json_begin(b, "initialization", ev);
@@ -274,7 +274,7 @@ static int logger_on_process_transition(void *ctx, const thermos_event *ev,
                                         const thermos_process_status *ps) {
   logger *lg = ctx;
   if (lg->live_only && ev->history)
-    return 0;
+    return THERMOS_OK;
   GString *b = lg->out.buf;
   if (lg->json) {
     json_begin(b, "process_transition", ev);
@@ -313,7 +313,7 @@ static int logger_on_task_transition(void *ctx, const thermos_event *ev,
                                      const thermos_task_status *ts) {
   logger *lg = ctx;
   if (lg->live_only && ev->history)
-    return 0;
+    return THERMOS_OK;
   GString *b = lg->out.buf;
   if (lg->json) {
     json_begin(b, "task_transition", ev);
@@ -383,12 +383,12 @@ static int logger_init(const thermos_host_v1 *host, void **ctx) {
       lg_output_open(&lg->out, host, tdp_option(host, "output", "-")) != 0) {
     g_string_free(lg->source_json, TRUE);
     g_free(lg); /* the host calls no fini after a failed init */
-    return -1;
+    return THERMOS_ERROR;
   }
   lg->flush_live =
       host->mode == THERMOS_MODE_TAIL || host->mode == THERMOS_MODE_WATCH;
   *ctx = lg;
-  return 0;
+  return THERMOS_OK;
 }
 
 static void logger_fini(void *ctx) {

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "plugin_options.h"
 #include "write_all.h"
 
 /* Room for the threshold plus one more line before the buffer must grow. */
@@ -53,15 +54,15 @@ int lg_output_open(lg_output *o, const thermos_host_v1 *host,
   o->fd = -1;
   if (strcmp(value, "-") == 0) {
     o->name = g_strdup("stdout");
-    if (host->mode != THERMOS_MODE_CHECK)
+    if (!tdp_check_mode(host))
       o->fd = STDOUT_FILENO;
   } else if (strcmp(value, "stderr") == 0) {
     o->name = g_strdup("stderr");
-    if (host->mode != THERMOS_MODE_CHECK)
+    if (!tdp_check_mode(host))
       o->fd = STDERR_FILENO;
   } else {
     int err = 0;
-    if (host->mode == THERMOS_MODE_CHECK) {
+    if (tdp_check_mode(host)) {
       err = check_file(value);
     } else {
       o->fd = open_file(value);

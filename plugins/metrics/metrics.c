@@ -223,7 +223,7 @@ static int metrics_on_stream_open(void *ctx, const thermos_event *ev) {
   forget_last(m);
   stream_of(m, ev);
   m->dirty = true;
-  return 0;
+  return THERMOS_OK;
 }
 
 static int metrics_on_stream_error(void *ctx, const thermos_event *ev,
@@ -232,7 +232,7 @@ static int metrics_on_stream_error(void *ctx, const thermos_event *ev,
   metrics *m = ctx;
   counters_of(m, ev)->stream_errors++;
   m->dirty = true;
-  return 0;
+  return THERMOS_OK;
 }
 
 static int metrics_on_stream_close(void *ctx, const thermos_event *ev) {
@@ -249,7 +249,7 @@ static int metrics_on_stream_close(void *ctx, const thermos_event *ev) {
     g_hash_table_remove(m->streams, ev->source);
     m->dirty = true;
   }
-  return 0;
+  return THERMOS_OK;
 }
 
 static int metrics_on_initialization(void *ctx, const thermos_event *ev,
@@ -260,7 +260,7 @@ static int metrics_on_initialization(void *ctx, const thermos_event *ev,
   if (!ev->history)
     live_record(m, ev);
   m->dirty = true;
-  return 0;
+  return THERMOS_OK;
 }
 
 static int metrics_on_process_transition(void *ctx, const thermos_event *ev,
@@ -275,7 +275,7 @@ static int metrics_on_process_transition(void *ctx, const thermos_event *ev,
     counters_of(m, ev)->process_transitions[mx_state_slot(state)]++;
   }
   if (!(ps->present & THERMOS_PS_PROCESS))
-    return 0;
+    return THERMOS_OK;
   /* The event's state is after the update: its latest run is the run
    * this update belongs to, with the start_time of an earlier update. */
   size_t n = host->process_run_count(ev->state, ps->process);
@@ -299,7 +299,7 @@ static int metrics_on_process_transition(void *ctx, const thermos_event *ev,
     if (isfinite(d) && d >= 0)
       mx_observe_run(m->reg, counters_of(m, ev), d);
   }
-  return 0;
+  return THERMOS_OK;
 }
 
 static int metrics_on_task_transition(void *ctx, const thermos_event *ev,
@@ -319,17 +319,17 @@ static int metrics_on_task_transition(void *ctx, const thermos_event *ev,
   s->task_state = last && (last->present & THERMOS_TS_STATE)
                       ? mx_state_slot(last->state)
                       : -1;
-  return 0;
+  return THERMOS_OK;
 }
 
 static int metrics_tick(void *ctx, double now) {
   metrics *m = ctx;
   if (m->check)
-    return 0;
+    return THERMOS_OK;
   if (m->dirty)
     render(m);
   if (!m->textfile || (m->last_write > 0 && now - m->last_write < m->interval))
-    return 0;
+    return THERMOS_OK;
   /* Counted from the attempt: a failing directory is retried every
    * interval, not every second. */
   m->last_write = now;
@@ -352,7 +352,7 @@ static void metrics_free(metrics *m) {
 static int metrics_init(const thermos_host_v1 *host, void **ctx) {
   metrics *m = g_new0(metrics, 1);
   m->host = host;
-  m->check = host->mode == THERMOS_MODE_CHECK;
+  m->check = tdp_check_mode(host);
   m->keep_closed = host->mode == THERMOS_MODE_REPLAY;
   char *err = NULL;
 
@@ -414,12 +414,12 @@ static int metrics_init(const thermos_host_v1 *host, void **ctx) {
   }
   if (!ok) {
     metrics_free(m); /* the host calls no fini after a failed init */
-    return -1;
+    return THERMOS_ERROR;
   }
   if (!m->check)
     render(m); /* a scrape before the first tick sees every family */
   *ctx = m;
-  return 0;
+  return THERMOS_OK;
 }
 
 static void metrics_fini(void *ctx) {

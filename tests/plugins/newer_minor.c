@@ -1,7 +1,8 @@
 /*
  * A test plugin built for a newer minor of ABI 1: its table has members
- * appended after on_task_lost and declares the larger size.  The host must
- * load it, read the members it knows and call them.
+ * appended after min_host_minor (the last of 1.1) and declares the larger
+ * size; it needs a 1.1 host (min_host_minor 1: this host's own minor).
+ * The host must load it, read the members it knows and call them.
  */
 #include <fcntl.h>
 #include <inttypes.h>
@@ -12,7 +13,7 @@
 
 #include <thermos/handler.h>
 
-/* ABI 1.x, x > 0: 1.0's members, then new ones. */
+/* ABI 1.x, x > 1: 1.1's members, then new ones. */
 typedef struct handler_v1_future {
   thermos_handler_v1 v1_0;
   int (*on_future_event)(void *ctx, const void *what);
@@ -96,6 +97,7 @@ static const handler_v1_future TABLE = {
             .on_initialization = initialization,
             .on_task_success = task_success,
             .on_task_lost = task_lost,
+            .min_host_minor = 1,
         },
     .on_future_event = future,
     .future_flags = UINT64_MAX,

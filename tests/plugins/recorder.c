@@ -33,6 +33,10 @@
  * Options: out (where to write; required), fail_on (a callback name, or
  * `all`: that callback returns -1 after writing its line), fail_init (init
  * fails, after cleaning up), log_message (logged at warning level by init).
+ *
+ * It is built twice: against the current header (recorder.so) and against
+ * the frozen 1.0 header (recorder_1_0.so, tests/plugins/recorder_1_0.c):
+ * keep it to the names of ABI 1.0.
  */
 #include <errno.h>
 #include <stdarg.h>

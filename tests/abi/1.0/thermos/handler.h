@@ -1,0 +1,378 @@
+/*
+ * <thermos/handler.h>: the thermos-dispatch handler ABI, major version 1.
+ *
+ * A plugin built against this header loads, unchanged and without
+ * recompiling, into every later host of ABI major 1.  The header is plain C
+ * and needs only the standard headers: a plugin links against nothing of
+ * the host.
+ *
+ * Rules that keep the promise:
+ *  - Data structs may gain members at their end in a later minor version:
+ *    never rely on their sizeof, and never index arrays of them.
+ *  - thermos_port is final and never grows.
+ *  - Every pointer handed to a callback is valid only during that call.
+ */
+#ifndef THERMOS_HANDLER_H
+#define THERMOS_HANDLER_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The ABI major version this header describes. */
+#define THERMOS_HANDLER_ABI_MAJOR 1
+
+/**
+ * A Thrift string: bytes, not NUL-terminated, not necessarily UTF-8.
+ * `data` points into the record being dispatched (or into the host's
+ * reconstructed state); it may be NULL when `len` is 0.
+ */
+typedef struct thermos_str {
+  const char *data;
+  size_t len;
+} thermos_str;
+
+/** Process states: the values on the wire. */
+typedef enum thermos_process_state {
+  THERMOS_PROCESS_WAITING = 0,
+  THERMOS_PROCESS_FORKED = 1,
+  THERMOS_PROCESS_RUNNING = 2,
+  THERMOS_PROCESS_SUCCESS = 3,
+  THERMOS_PROCESS_KILLED = 4,
+  THERMOS_PROCESS_FAILED = 5,
+  THERMOS_PROCESS_LOST = 6
+} thermos_process_state;
+
+/** Task states: the values on the wire. */
+typedef enum thermos_task_state {
+  THERMOS_TASK_ACTIVE = 0,
+  THERMOS_TASK_SUCCESS = 1,
+  THERMOS_TASK_FAILED = 2,
+  THERMOS_TASK_KILLED = 3,
+  THERMOS_TASK_LOST = 4,
+  THERMOS_TASK_CLEANING = 5,
+  THERMOS_TASK_FINALIZING = 6
+} thermos_task_state;
+
+/* Presence bits of thermos_process_status.present: a bit is set when the
+ * field was on the wire (or, in the reconstructed state, was copied in). */
+#define THERMOS_PS_SEQ (1u << 0)
+#define THERMOS_PS_PROCESS (1u << 1)
+#define THERMOS_PS_STATE (1u << 2)
+#define THERMOS_PS_COORDINATOR_PID (1u << 3)
+#define THERMOS_PS_FORK_TIME (1u << 4)
+#define THERMOS_PS_START_TIME (1u << 5)
+#define THERMOS_PS_PID (1u << 6)
+#define THERMOS_PS_STOP_TIME (1u << 7)
+#define THERMOS_PS_RETURN_CODE (1u << 8)
+
+/** One ProcessStatus: an update from the stream, or one run of a process. */
+typedef struct thermos_process_status {
+  uint32_t present;        /**< THERMOS_PS_* bits */
+  int64_t seq;             /**< per-process sequence number */
+  thermos_str process;     /**< process name */
+  int32_t state;           /**< a thermos_process_state, or an unknown value */
+  int32_t coordinator_pid; /**< pid of the process' coordinator */
+  double fork_time;        /**< seconds since the epoch */
+  double start_time;       /**< seconds since the epoch */
+  int32_t pid;             /**< pid of the process itself */
+  double stop_time;        /**< seconds since the epoch */
+  int32_t return_code;     /**< exit status */
+} thermos_process_status;
+
+/* Presence bits of thermos_task_status.present. */
+#define THERMOS_TS_STATE (1u << 0)
+#define THERMOS_TS_TIMESTAMP_MS (1u << 1)
+#define THERMOS_TS_RUNNER_PID (1u << 2)
+#define THERMOS_TS_RUNNER_UID (1u << 3)
+
+/** One TaskStatus. */
+typedef struct thermos_task_status {
+  uint32_t present;     /**< THERMOS_TS_* bits */
+  int32_t state;        /**< a thermos_task_state, or an unknown value */
+  int64_t timestamp_ms; /**< milliseconds since the epoch */
+  int32_t runner_pid;   /**< pid of the Thermos runner */
+  int32_t runner_uid;   /**< uid of the Thermos runner */
+} thermos_task_status;
+
+/** One named port of a task.  Final: this struct never grows. */
+typedef struct thermos_port {
+  thermos_str name;
+  int64_t port;
+} thermos_port;
+
+/* Presence bits of thermos_runner_header.present. */
+#define THERMOS_RH_TASK_ID (1u << 0)
+#define THERMOS_RH_LAUNCH_TIME_MS (1u << 1)
+#define THERMOS_RH_SANDBOX (1u << 2)
+#define THERMOS_RH_LOG_DIR (1u << 3)
+#define THERMOS_RH_HOSTNAME (1u << 4)
+#define THERMOS_RH_USER (1u << 5)
+#define THERMOS_RH_UID (1u << 6)
+#define THERMOS_RH_PORTS (1u << 7)
+
+/** The RunnerHeader: written once, describes the task. */
+typedef struct thermos_runner_header {
+  uint32_t present;          /**< THERMOS_RH_* bits */
+  thermos_str task_id;       /**< the task's id */
+  thermos_str sandbox;       /**< the sandbox directory */
+  thermos_str log_dir;       /**< the log directory (newer runners only) */
+  thermos_str hostname;      /**< the host the task runs on */
+  thermos_str user;          /**< the user the task runs as */
+  int64_t launch_time_ms;    /**< milliseconds since the epoch */
+  int32_t uid;               /**< the uid of `user` (newer runners only) */
+  size_t n_ports;            /**< number of entries in `ports` */
+  const thermos_port *ports; /**< named ports; each name once (last wins) */
+} thermos_runner_header;
+
+/* ------------------------------------------------------------------------
+ * Events
+ * ------------------------------------------------------------------------ */
+
+/** The reconstructed state of one stream; read it through the host table's
+ * state readers.  Opaque. */
+typedef struct thermos_runner_state thermos_runner_state;
+
+/** Where an update came from.  Grows at its end in later minors: read
+ * `struct_size` before a member added after 1.0. */
+typedef struct thermos_event {
+  uint32_t struct_size; /**< sizeof(thermos_event) as the host was built */
+  const char *source;   /**< the checkpoint's path, NUL-terminated */
+  /** The task: `<id>` when the file is `.../checkpoints/<id>/runner`, from
+   * the first record on; otherwise the header's task_id once seen, empty
+   * before. */
+  thermos_str task_id;
+  uint64_t record; /**< 0-based index of the record, counting every record */
+  uint64_t offset; /**< byte offset of the record's length prefix */
+  /** 1 when the record is read again to rebuild state (what a stream held
+   * when the host began to follow it, what lies before a saved cursor);
+   * 0 when it is delivered for the first time (appends, new streams, and
+   * every record of `replay`). */
+  int history;
+  /** The reconstructed state after this update (before the first record in
+   * on_stream_open).  Read it with the host table's state readers. */
+  const thermos_runner_state *state;
+} thermos_event;
+
+/* ------------------------------------------------------------------------
+ * Declared options
+ * ------------------------------------------------------------------------ */
+
+/** Option types: the host checks every value against its type before
+ * init. */
+enum thermos_option_type {
+  THERMOS_OPT_STRING = 1, /**< any value */
+  THERMOS_OPT_BOOL = 2,   /**< yes/no, true/false, on/off, 1/0 */
+  THERMOS_OPT_INT = 3,    /**< a decimal integer (64-bit) */
+  THERMOS_OPT_DOUBLE = 4, /**< a decimal number */
+  THERMOS_OPT_PATH = 5,   /**< a non-empty value (existence is not checked) */
+  THERMOS_OPT_ENUM = 6    /**< one of `choices` ("a|b|c") */
+};
+
+/** One key a plugin's INI section may hold.  Final: never grows.  A
+ * plugin's list ends with an entry whose `key` is NULL. */
+typedef struct thermos_option {
+  const char *key;           /**< the INI key */
+  int type;                  /**< a thermos_option_type */
+  const char *default_value; /**< used when the key is absent, or NULL */
+  const char *help;          /**< one line, shown by `plugins -v` */
+  const char *choices;       /**< for THERMOS_OPT_ENUM: "a|b|c" */
+} thermos_option;
+
+/* ------------------------------------------------------------------------
+ * The host's table
+ * ------------------------------------------------------------------------ */
+
+/** Why the host runs (thermos_host_v1.mode). */
+enum thermos_mode {
+  THERMOS_MODE_CHECK = 0,  /**< validate only: bind no port, write nothing */
+  THERMOS_MODE_REPLAY = 1, /**< `replay`: streams read from start to end */
+  THERMOS_MODE_TAIL = 2,   /**< `tail`: one stream followed */
+  THERMOS_MODE_WATCH = 3   /**< `watch`: every task of checkpoint roots */
+};
+
+/** Log levels of thermos_host_v1.log. */
+enum thermos_log_level {
+  THERMOS_LOG_ERROR = 0,
+  THERMOS_LOG_WARNING = 1,
+  THERMOS_LOG_INFO = 2,
+  THERMOS_LOG_DEBUG = 3
+};
+
+/**
+ * What the host offers a plugin instance: one table per instance, valid
+ * from init until fini returns.  Members past the host's `struct_size` are
+ * absent (a plugin running in an older host of the same major).
+ */
+typedef struct thermos_host_v1 {
+  uint32_t abi_major;   /**< THERMOS_HANDLER_ABI_MAJOR of the host */
+  uint32_t struct_size; /**< sizeof(thermos_host_v1) as the host was built */
+  void *host;           /**< opaque instance handle: first argument below */
+  int mode;             /**< a thermos_mode */
+  const char *instance; /**< the instance's name ("audit" for
+                           [plugin:audit]) */
+
+  /** Logs one message through the host's log, prefixed with the instance
+   * name.  The only host function a plugin's own threads may call. */
+  void (*log)(void *host, int level, const char *message);
+
+  /** The value written in the instance's section, else the declared
+   * default, else NULL.  Valid until fini. */
+  const char *(*config_get)(void *host, const char *key);
+  /** Calls fn for every key written in the section, in file order; stops
+   * and returns fn's value when it is non-zero, else returns 0. */
+  int (*config_foreach)(void *host,
+                        int (*fn)(void *user, const char *key,
+                                  const char *value),
+                        void *user);
+  /** From init: reports a bad value; the host prints it with the key's file
+   * and line, and the start fails (return non-zero from init after it). */
+  void (*config_error)(void *host, const char *key, const char *message);
+
+  /* State readers: `st` is an event's `state`.  Pointers are valid during
+   * the callback only. */
+
+  /** The header, or NULL before one. */
+  const thermos_runner_header *(*header)(const thermos_runner_state *st);
+  /** Task statuses kept (every one, or the latest in truncate mode). */
+  size_t (*task_status_count)(const thermos_runner_state *st);
+  /** The i-th task status, oldest first; NULL past the end. */
+  const thermos_task_status *(*task_status)(const thermos_runner_state *st,
+                                            size_t i);
+  /** Processes seen, in order of first appearance. */
+  size_t (*process_count)(const thermos_runner_state *st);
+  /** The i-th process' name; {NULL, 0} past the end. */
+  thermos_str (*process_name)(const thermos_runner_state *st, size_t i);
+  /** Runs kept of the named process (0 if unknown). */
+  size_t (*process_run_count)(const thermos_runner_state *st, thermos_str name);
+  /** The i-th run kept of the named process, oldest first; NULL past the
+   * end or for an unknown process. */
+  const thermos_process_status *(*process_run)(const thermos_runner_state *st,
+                                               thermos_str name, size_t i);
+} thermos_host_v1;
+
+#if defined(__GNUC__) || defined(__clang__)
+#define THERMOS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define THERMOS_PRINTF(f, a)
+#endif
+
+/** printf-style logging through host->log (messages over 1 KiB are cut). */
+static inline void thermos_logf(const thermos_host_v1 *host, int level,
+                                const char *fmt, ...) THERMOS_PRINTF(3, 4);
+static inline void thermos_logf(const thermos_host_v1 *host, int level,
+                                const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  host->log(host->host, level, buf);
+}
+
+/* ------------------------------------------------------------------------
+ * The plugin's table
+ * ------------------------------------------------------------------------ */
+
+/** A process-state-specific callback. */
+typedef int (*thermos_process_fn)(void *ctx, const thermos_event *ev,
+                                  const thermos_process_status *update);
+/** A task-state-specific callback. */
+typedef int (*thermos_task_fn)(void *ctx, const thermos_event *ev,
+                               const thermos_task_status *update);
+
+/**
+ * What a plugin offers.  Every callback is optional (NULL: not
+ * interested).  Every `int` callback returns 0 on success; non-zero means
+ * it could not do its work, and the instance's `on_error` setting decides
+ * what follows.  All are called from one thread, never concurrently.
+ */
+typedef struct thermos_handler_v1 {
+  uint32_t abi_major;   /**< THERMOS_HANDLER_ABI_MAJOR */
+  uint32_t struct_size; /**< sizeof(thermos_handler_v1) as compiled */
+  const char *name;     /**< short identifier, e.g. "logger"; non-empty */
+  const char *version;  /**< the plugin's own version */
+  /** Keys its INI section may hold, ended by {NULL}; NULL accepts any. */
+  const thermos_option *options;
+
+  /** Once per instance before the first event; 0 = ready.  On failure the
+   * host does not call fini: clean up before returning. */
+  int (*init)(const thermos_host_v1 *host, void **ctx);
+  /** Once at shutdown, in reverse order; stop and join own threads. */
+  void (*fini)(void *ctx);
+  /** SIGHUP: reopen files (log rotation). */
+  int (*reopen)(void *ctx);
+  /** Periodic work, about once a second while following and once after
+   * the last event; `now` is CLOCK_REALTIME in seconds. */
+  int (*tick)(void *ctx, double now);
+
+  /* Stream lifecycle. */
+  /** Before a stream's first record (record 0, offset 0 and an empty
+   * state, or the resume position when a cursor is used). */
+  int (*on_stream_open)(void *ctx, const thermos_event *ev);
+  /** The stream stopped on an error; `reason` is the one-line reason. */
+  int (*on_stream_error)(void *ctx, const thermos_event *ev,
+                         const char *reason);
+  /** Done (end of a replayed file, task over, shutdown; after an error
+   * too); its state is freed after the call. */
+  int (*on_stream_close)(void *ctx, const thermos_event *ev);
+
+  /* UniversalStateHandler. */
+  int (*on_initialization)(void *ctx, const thermos_event *ev,
+                           const thermos_runner_header *header);
+  int (*on_process_transition)(void *ctx, const thermos_event *ev,
+                               int32_t state,
+                               const thermos_process_status *update);
+  int (*on_task_transition)(void *ctx, const thermos_event *ev, int32_t state,
+                            const thermos_task_status *update);
+
+  /* ProcessStateHandler: called after every instance's universal callback,
+   * for the state the update moves the process to. */
+  thermos_process_fn on_process_waiting;
+  thermos_process_fn on_process_forked;
+  thermos_process_fn on_process_running;
+  thermos_process_fn on_process_success;
+  thermos_process_fn on_process_failed;
+  thermos_process_fn on_process_lost;
+  thermos_process_fn on_process_killed;
+
+  /* TaskStateHandler: likewise; a state outside the enum reaches the
+   * universal callback only. */
+  thermos_task_fn on_task_active;
+  thermos_task_fn on_task_cleaning;
+  thermos_task_fn on_task_finalizing;
+  thermos_task_fn on_task_success;
+  thermos_task_fn on_task_failed;
+  thermos_task_fn on_task_killed;
+  thermos_task_fn on_task_lost;
+} thermos_handler_v1;
+
+/** The smallest plugin table a host of major 1 accepts (that of 1.0). */
+#define THERMOS_HANDLER_V1_0_SIZE                                              \
+  (offsetof(thermos_handler_v1, on_task_lost) + sizeof(thermos_task_fn))
+
+/** The entry symbol's name, for hosts and tests. */
+#define THERMOS_HANDLER_ENTRY "thermos_handler_v1_entry"
+
+/* Keeps the entry symbol visible when a plugin is built with
+ * -fvisibility=hidden (as it should be: it exports nothing else). */
+#if defined(__GNUC__) || defined(__clang__)
+#define THERMOS_EXPORT __attribute__((visibility("default")))
+#else
+#define THERMOS_EXPORT
+#endif
+
+/** Each plugin exports this one symbol, returning its table (static
+ * storage; the host never frees it). */
+THERMOS_EXPORT const thermos_handler_v1 *thermos_handler_v1_entry(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* THERMOS_HANDLER_H */
