@@ -18,17 +18,28 @@ else
 TD_SANITIZERS = no
 endif
 
-# `make check-valgrind`: the end-to-end tests that exercise plugins,
-# following, cursors, metrics and faults again, with every run of the binary
-# under valgrind's memcheck, leak check full (tests/e2e-lib.sh): an error or
-# a leak fails the test.  (The pure-pipeline tests, state, dump, encode and
-# malformed input, are covered by the sanitizer build and the fuzz
-# replays.)  Timeouts are scaled by TD_TIME_SCALE for the slower runs.  Not
+# `make check-valgrind`: one or more end-to-end tests of each class that
+# exercises plugins, following, cursors, metrics and faults, again, with
+# every run of the binary under valgrind's memcheck, leak check full
+# (tests/e2e-lib.sh): an error or a leak fails the test.  Each class is
+# represented by the tests that reach most of its code (loading and
+# dispatch with every on_error policy, the logger's outputs and reopen,
+# tail and watch with cursors after a crash and a restart, the metrics
+# plugin's registry, HTTP and textfile, and the fault paths of input and
+# abort); the rest of each class runs natively in `make check`, and the
+# pure-pipeline tests are covered by the sanitizer build and the fuzz
+# replays.  Timeouts are scaled by TD_TIME_SCALE for the slower runs.  Not
 # for a sanitizer build.
 TD_VALGRIND =
 TD_TIME_SCALE = 1
-valgrind_tests = $(td_plugin_tests) $(logger_tests) $(follow_tests) \
-	$(metrics_tests) $(fault_tests)
+valgrind_tests = \
+	tests/test-plugin-dispatch.sh tests/test-plugin-on-error.sh \
+	tests/test-abi-compat.sh \
+	tests/test-logger-json.sh tests/test-logger-reopen.sh \
+	tests/test-tail-writes.sh tests/test-watch-tasks.sh \
+	tests/test-cursor-crash.sh tests/test-cursor-restart.sh \
+	tests/test-metrics-values.sh tests/test-metrics-textfile.sh \
+	tests/test-fault-inputs.sh tests/test-fault-abort.sh
 check-valgrind:
 	@if test -z "$(VALGRIND)"; then \
 	  echo "check-valgrind: valgrind was not found by configure (Debian package valgrind)"; \
