@@ -2,10 +2,10 @@
  * refused after it was opened (another ABI major, a later minor needed, no
  * entry symbol, a NULL or too small table, an empty name, an unknown
  * option type) leaves nothing mapped and no descriptor open, and an
- * accepted one stays loaded.  The checks of ABI 1.1 (host/plugin/abi_checks.c) on
- * tables made here, and the tables of a plugin built against the 1.0
- * header and of one of a later minor as the loader keeps them.  The test
- * plugins come from TD_PLUGIN_LIBS (tests/plugins.mk). */
+ * accepted one stays loaded.  The checks of ABI 1.1 (host/plugin/abi_checks.c)
+ * on tables made here, and the tables of a plugin built against the 1.0 header
+ * and of one of a later minor as the loader keeps them.  The test plugins come
+ * from TD_PLUGIN_LIBS (tests/plugins.mk). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

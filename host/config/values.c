@@ -87,4 +87,3 @@ bool td_parse_seconds(const char *s, double min, double max, double *out,
   *out = d;
   return true;
 }
-

@@ -62,8 +62,8 @@ static void failed(td_dispatcher *d, td_target *in, const char *callback,
   in->failures++;
   switch (in->on_error) {
   case TD_ON_ERROR_ABORT:
-    td_error("%s: %s failed%s; aborting (on_error = abort)", in->name,
-             callback, at);
+    td_error("%s: %s failed%s; aborting (on_error = abort)", in->name, callback,
+             at);
     d->aborted = true;
     break;
   case TD_ON_ERROR_DISABLE:
@@ -78,8 +78,8 @@ static void failed(td_dispatcher *d, td_target *in, const char *callback,
     double now = (double)g_get_monotonic_time() / 1e6;
     if (in->last_error_log == 0 || now - in->last_error_log >= 1.0) {
       if (in->suppressed)
-        td_warning("%s: %s failed%s (and %u more failures)", in->name,
-                   callback, at, in->suppressed);
+        td_warning("%s: %s failed%s (and %u more failures)", in->name, callback,
+                   at, in->suppressed);
       else
         td_warning("%s: %s failed%s", in->name, callback, at);
       in->last_error_log = now;
@@ -95,8 +95,8 @@ static void failed(td_dispatcher *d, td_target *in, const char *callback,
 
 /* Each live target in order; stops at an abort. */
 #define FOR_EACH_INSTANCE(d, in)                                               \
-  for (guint i_ = 0; !(d)->aborted && i_ < (d)->targets->len; i_++)           \
-    for (td_target *in = g_ptr_array_index((d)->targets, i_);                \
+  for (guint i_ = 0; !(d)->aborted && i_ < (d)->targets->len; i_++)            \
+    for (td_target *in = g_ptr_array_index((d)->targets, i_);                  \
          in && !in->disabled; in = NULL)
 
 static thermos_process_fn process_fn(const thermos_handler_v1 *h,
@@ -217,7 +217,8 @@ bool td_dispatch_stream_open(td_dispatcher *d, const thermos_event *ev) {
 bool td_dispatch_stream_error(td_dispatcher *d, const thermos_event *ev,
                               const char *reason) {
   FOR_EACH_INSTANCE(d, in) {
-    if (in->table->on_stream_error && in->table->on_stream_error(in->ctx, ev, reason))
+    if (in->table->on_stream_error &&
+        in->table->on_stream_error(in->ctx, ev, reason))
       failed(d, in, "on_stream_error", ev);
   }
   return !d->aborted;

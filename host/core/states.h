@@ -12,8 +12,8 @@
 
 /** The name of a process state ("RUNNING"), or NULL outside the enum. */
 static inline const char *td_process_state_name(int32_t state) {
-  static const char *const names[] = {"WAITING", "FORKED", "RUNNING",
-                                      "SUCCESS", "KILLED", "FAILED", "LOST"};
+  static const char *const names[] = {"WAITING", "FORKED", "RUNNING", "SUCCESS",
+                                      "KILLED",  "FAILED", "LOST"};
   if (state < 0 || (size_t)state >= sizeof names / sizeof names[0])
     return NULL;
   return names[state];
@@ -21,8 +21,8 @@ static inline const char *td_process_state_name(int32_t state) {
 
 /** The name of a task state ("ACTIVE"), or NULL outside the enum. */
 static inline const char *td_task_state_name(int32_t state) {
-  static const char *const names[] = {"ACTIVE", "SUCCESS",  "FAILED",
-                                      "KILLED", "LOST",     "CLEANING",
+  static const char *const names[] = {"ACTIVE",    "SUCCESS", "FAILED",
+                                      "KILLED",    "LOST",    "CLEANING",
                                       "FINALIZING"};
   if (state < 0 || (size_t)state >= sizeof names / sizeof names[0])
     return NULL;

@@ -139,7 +139,9 @@ static void pump(td_follower *f) {
     /* A record began or grew: give the writer `linger` more seconds. */
     if (f->torn_timer)
       g_source_remove(f->torn_timer);
-    f->torn_timer = f->torn_warned ? 0 : td_timeout_add_seconds(f->ctx->linger, torn_fired, f);
+    f->torn_timer = f->torn_warned
+                        ? 0
+                        : td_timeout_add_seconds(f->ctx->linger, torn_fired, f);
   } else if (!torn && f->torn_timer) {
     g_source_remove(f->torn_timer);
     f->torn_timer = 0;

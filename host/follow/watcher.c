@@ -536,8 +536,7 @@ td_watcher *td_watcher_start(td_follow_ctx *ctx, char **roots, int n_roots,
   }
   w->started = true;
   if (w->patterns->len)
-    w->rescan_source =
-        td_timeout_add_seconds(rescan_interval, rescan, w);
+    w->rescan_source = td_timeout_add_seconds(rescan_interval, rescan, w);
   return w;
 }
 

@@ -28,7 +28,6 @@ static inline void td_put(GString *out, const char *s, size_t n) {
 /** Appends a string literal, measured at compile time. */
 #define TD_PUT_LIT(out, lit) td_put((out), (lit), sizeof(lit) - 1)
 
-
 /** Appends a JSON string: UTF-8 as is, ill-formed bytes as U+FFFD. */
 void td_json_string(GString *out, const char *data, size_t len);
 /** Appends the shortest round-tripping form of `d`; NaN and infinities as null.

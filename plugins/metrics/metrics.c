@@ -290,10 +290,9 @@ static int metrics_on_process_transition(void *ctx, const thermos_event *ev,
   else
     g_hash_table_remove(s->procs, &key);
 
-  if (!ev->history &&
-      td_process_state_terminal(state) && state != THERMOS_PROCESS_LOST &&
-      (ps->present & THERMOS_PS_STOP_TIME) && run &&
-      (run->present & THERMOS_PS_START_TIME)) {
+  if (!ev->history && td_process_state_terminal(state) &&
+      state != THERMOS_PROCESS_LOST && (ps->present & THERMOS_PS_STOP_TIME) &&
+      run && (run->present & THERMOS_PS_START_TIME)) {
     double d = ps->stop_time - run->start_time;
     /* A clock stepped back between start and stop says nothing useful. */
     if (isfinite(d) && d >= 0)
