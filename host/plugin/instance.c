@@ -34,8 +34,8 @@ void td_log(int level, const char *who, const char *message) {
   }
 }
 
-static void host_log(void *host, int level, const char *message) {
-  const td_instance *in = host;
+static void services_log(void *handle, int level, const char *message) {
+  const td_instance *in = handle;
   td_log(level, in->conf->name, message ? message : "(null)");
 }
 
@@ -47,8 +47,8 @@ static const thermos_option *find_option(const td_instance *in,
   return NULL;
 }
 
-static const char *host_config_get(void *host, const char *key) {
-  const td_instance *in = host;
+static const char *services_config_get(void *handle, const char *key) {
+  const td_instance *in = handle;
   if (!key)
     return NULL;
   const char *v = td_instance_get(in->conf, key);
@@ -58,11 +58,11 @@ static const char *host_config_get(void *host, const char *key) {
   return o ? o->default_value : NULL;
 }
 
-static int host_config_foreach(void *host,
-                               int (*fn)(void *user, const char *key,
-                                         const char *value),
-                               void *user) {
-  const td_instance *in = host;
+static int services_config_foreach(void *handle,
+                                   int (*fn)(void *user, const char *key,
+                                             const char *value),
+                                   void *user) {
+  const td_instance *in = handle;
   for (guint i = 0; i < in->conf->settings->len; i++) {
     const td_setting *s = g_ptr_array_index(in->conf->settings, i);
     int rc = fn(user, s->key, s->value);
@@ -72,9 +72,9 @@ static int host_config_foreach(void *host,
   return 0;
 }
 
-static void host_config_error(void *host, const char *key,
-                              const char *message) {
-  td_instance *in = host;
+static void services_config_error(void *handle, const char *key,
+                                  const char *message) {
+  td_instance *in = handle;
   td_config_report(td_instance_key_origin(in->conf, key ? key : ""),
                    td_instance_section(in), key, "%s",
                    message ? message : "invalid value");
@@ -83,30 +83,32 @@ static void host_config_error(void *host, const char *key,
 
 /* State readers: thin wrappers over the state machine's own. */
 static const thermos_runner_header *
-host_header(const thermos_runner_state *st) {
+services_header(const thermos_runner_state *st) {
   return st ? td_runner_state_header(st) : NULL;
 }
-static size_t host_task_status_count(const thermos_runner_state *st) {
+static size_t services_task_status_count(const thermos_runner_state *st) {
   return st ? td_runner_state_task_status_count(st) : 0;
 }
 static const thermos_task_status *
-host_task_status(const thermos_runner_state *st, size_t i) {
+services_task_status(const thermos_runner_state *st, size_t i) {
   return st ? td_runner_state_task_status(st, i) : NULL;
 }
-static size_t host_process_count(const thermos_runner_state *st) {
+static size_t services_process_count(const thermos_runner_state *st) {
   return st ? td_runner_state_process_count(st) : 0;
 }
-static thermos_str host_process_name(const thermos_runner_state *st, size_t i) {
+static thermos_str services_process_name(const thermos_runner_state *st,
+                                         size_t i) {
   thermos_str none = {NULL, 0};
   return st ? td_runner_state_process_name(st, i) : none;
 }
-static size_t host_process_run_count(const thermos_runner_state *st,
-                                     thermos_str name) {
+static size_t services_process_run_count(const thermos_runner_state *st,
+                                         thermos_str name) {
   size_t i = st ? td_runner_state_find_process(st, name) : SIZE_MAX;
   return i == SIZE_MAX ? 0 : td_runner_state_run_count_at(st, i);
 }
 static const thermos_process_status *
-host_process_run(const thermos_runner_state *st, thermos_str name, size_t run) {
+services_process_run(const thermos_runner_state *st, thermos_str name,
+                     size_t run) {
   size_t i = st ? td_runner_state_find_process(st, name) : SIZE_MAX;
   return i == SIZE_MAX ? NULL : td_runner_state_run_at(st, i, run);
 }
@@ -123,23 +125,23 @@ td_instance *td_instance_new(td_instance_conf *conf, const td_module *module,
   in->target.table = in->h;
   in->target.on_error = conf->on_error;
   in->section = g_strconcat("plugin:", conf->name, NULL);
-  thermos_host_v1 *t = &in->host;
+  thermos_host_v1 *t = &in->services;
   t->abi_major = THERMOS_HANDLER_ABI_MAJOR;
   t->struct_size = sizeof *t;
   t->host = in;
   t->mode = mode;
   t->instance = conf->name;
-  t->log = host_log;
-  t->config_get = host_config_get;
-  t->config_foreach = host_config_foreach;
-  t->config_error = host_config_error;
-  t->header = host_header;
-  t->task_status_count = host_task_status_count;
-  t->task_status = host_task_status;
-  t->process_count = host_process_count;
-  t->process_name = host_process_name;
-  t->process_run_count = host_process_run_count;
-  t->process_run = host_process_run;
+  t->log = services_log;
+  t->config_get = services_config_get;
+  t->config_foreach = services_config_foreach;
+  t->config_error = services_config_error;
+  t->header = services_header;
+  t->task_status_count = services_task_status_count;
+  t->task_status = services_task_status;
+  t->process_count = services_process_count;
+  t->process_name = services_process_name;
+  t->process_run_count = services_process_run_count;
+  t->process_run = services_process_run;
   t->abi_minor = THERMOS_HANDLER_ABI_MINOR;
   return in;
 }
@@ -224,7 +226,7 @@ bool td_instance_init(td_instance *in) {
     return true;
   }
   in->config_errors = 0;
-  int rc = in->h->init(&in->host, &in->ctx);
+  int rc = in->h->init(&in->services, &in->ctx);
   if (rc == 0 && in->config_errors == 0) {
     in->inited = true;
     in->target.ctx = in->ctx;

@@ -17,7 +17,7 @@ typedef struct td_instance {
   char *section; /**< "plugin:NAME", for messages */
   const td_module *module;
   const thermos_handler_v1 *h; /**< the module's table */
-  thermos_host_v1 host;        /**< what the plugin is given */
+  thermos_host_v1 services;    /**< the host table the plugin is given */
   void *ctx;
   bool inited;
   int config_errors; /**< config_error() calls during init */
