@@ -2,7 +2,7 @@
  * Our decoder against an independent one, Thrift's c_glib generated reader:
  *  - every whole record of the fixture streams, decoded by both, must give
  *    the same fields and presence bits;
- *  - a random corpus written with td_ckpt_write (the generated writer) must
+ *  - a random corpus written with td_thrift_write (the generated writer) must
  *    decode to the very values written, by both decoders;
  *  - the JSON lines of the fixtures' expected events, parsed for `encode`,
  *    written and decoded, must give back what was parsed.
@@ -83,8 +83,8 @@ static thermosRunnerCkpt *cglib_read(const uint8_t *body, size_t len) {
   GByteArray *buf = g_byte_array_sized_new((guint)len);
   g_byte_array_append(buf, body, (guint)len);
   /* The transport owns `buf` and frees it. */
-  ThriftTransport *transport =
-      g_object_new(td_thrift_buffer_get_type(), "buf", buf, "owner", TRUE, NULL);
+  ThriftTransport *transport = g_object_new(td_thrift_buffer_get_type(), "buf",
+                                            buf, "owner", TRUE, NULL);
   ThriftProtocol *protocol =
       g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", transport, NULL);
   thermosRunnerCkpt *ck = g_object_new(THERMOS_TYPE_RUNNER_CKPT, NULL);
@@ -685,8 +685,8 @@ static void test_corpus_roundtrip(void **unused) {
   for (size_t i = 0; i < CORPUS_SIZE; i++) {
     rand_ckpt(&c, &recs[i]);
     GError *err = NULL;
-    if (td_ckpt_write(&recs[i], stream, &err) != 0) {
-      print_error("record %zu: td_ckpt_write: %s\n", i, err->message);
+    if (td_thrift_write(&recs[i], stream, &err) != 0) {
+      print_error("record %zu: td_thrift_write: %s\n", i, err->message);
       g_error_free(err);
       fail();
     }
@@ -733,7 +733,7 @@ static void test_corpus_roundtrip(void **unused) {
 
 static unsigned lines_checked;
 
-static void parse_file(td_ckpt_parser *parser, const char *path) {
+static void parse_file(td_json_reader *parser, const char *path) {
   g_autofree char *text = NULL;
   gsize size;
   if (!g_file_get_contents(path, &text, &size, NULL)) {
@@ -755,10 +755,10 @@ static void parse_file(td_ckpt_parser *parser, const char *path) {
     g_byte_array_set_size(rec, 0);
     if (len == 0) {
       /* a blank line: nothing */
-    } else if (td_ckpt_parse_line(parser, line, len, &parsed, reason,
-                                  sizeof reason) != 0) {
+    } else if (td_json_read_line(parser, line, len, &parsed, reason,
+                                 sizeof reason) != 0) {
       mismatch("parse: %s", reason);
-    } else if (td_ckpt_write(&parsed, rec, &err) != 0) {
+    } else if (td_thrift_write(&parsed, rec, &err) != 0) {
       mismatch("write: %s", err->message);
       g_error_free(err);
     } else {
@@ -788,7 +788,7 @@ static void test_json_lines(void **unused) {
   if (dir == NULL || !g_file_test(dir, G_FILE_TEST_IS_DIR))
     skip();
   mismatches = lines_checked = 0;
-  td_ckpt_parser *parser = td_ckpt_parser_new();
+  td_json_reader *parser = td_json_reader_new();
   const char *subdirs[] = {"aurora-expected", "generated"};
   for (size_t i = 0; i < G_N_ELEMENTS(subdirs); i++) {
     g_autofree char *sub = g_build_filename(dir, subdirs[i], NULL);
@@ -797,13 +797,13 @@ static void test_json_lines(void **unused) {
       parse_file(parser, files->pdata[j]);
     g_ptr_array_unref(files);
   }
-  td_ckpt_parser_free(parser);
+  td_json_reader_free(parser);
   print_message("%u event lines\n", lines_checked);
   assert_true(lines_checked > 0);
   assert_int_equal(mismatches, 0);
 }
 
-/* ---- td_ckpt_write's own promises ---- */
+/* ---- td_thrift_write's own promises ---- */
 
 static const uint8_t prefix[] = {0xde, 0xad};
 
@@ -812,7 +812,7 @@ static void test_write_empty_union(void **unused) {
   td_ckpt ck = {0};
   GByteArray *out = g_byte_array_new();
   g_byte_array_append(out, prefix, sizeof prefix);
-  assert_int_equal(td_ckpt_write(&ck, out, NULL), 0);
+  assert_int_equal(td_thrift_write(&ck, out, NULL), 0);
   /* What came before is kept; then length 1 and the STOP byte. */
   static const uint8_t want[] = {0xde, 0xad, 0, 0, 0, 1, 0};
   assert_int_equal(out->len, sizeof want);
@@ -828,7 +828,7 @@ static void test_write_only_present(void **unused) {
   ck.task.state = 3; /* not present: must not be written */
   ck.task.runner_pid = 0x01020304;
   GByteArray *out = g_byte_array_new();
-  assert_int_equal(td_ckpt_write(&ck, out, NULL), 0);
+  assert_int_equal(td_thrift_write(&ck, out, NULL), 0);
   static const uint8_t want[] = {0,  0, 0, 12,    /* length */
                                  12, 0, 3,        /* task_status: struct 3 */
                                  8,  0, 3,        /* runner_pid: i32 3 */
@@ -848,7 +848,7 @@ static void test_write_nul_refused(void **unused) {
   GByteArray *out = g_byte_array_new();
   g_byte_array_append(out, prefix, sizeof prefix);
   GError *err = NULL;
-  assert_int_equal(td_ckpt_write(&ck, out, &err), -1);
+  assert_int_equal(td_thrift_write(&ck, out, &err), -1);
   assert_non_null(err);
   assert_non_null(strstr(err->message, "process_status.process"));
   assert_non_null(strstr(err->message, "NUL"));
@@ -863,7 +863,7 @@ static void test_write_nul_refused(void **unused) {
   h.header.present = THERMOS_RH_PORTS;
   h.header.ports = &port;
   h.header.n_ports = 1;
-  assert_int_equal(td_ckpt_write(&h, out, &err), -1);
+  assert_int_equal(td_thrift_write(&h, out, &err), -1);
   assert_non_null(strstr(err->message, "header.ports"));
   g_clear_error(&err);
   assert_int_equal(out->len, sizeof prefix);
@@ -876,7 +876,7 @@ static void test_write_empty_ports(void **unused) {
   ck.has_header = true;
   ck.header.present = THERMOS_RH_PORTS;
   GByteArray *out = g_byte_array_new();
-  assert_int_equal(td_ckpt_write(&ck, out, NULL), 0);
+  assert_int_equal(td_thrift_write(&ck, out, NULL), 0);
   td_decoder dec;
   td_decoder_init(&dec);
   td_ckpt got;
@@ -903,7 +903,7 @@ static void test_write_too_many_ports(void **unused) {
   ck.header.n_ports = N;
   GByteArray *out = g_byte_array_new();
   GError *err = NULL;
-  assert_int_equal(td_ckpt_write(&ck, out, &err), -1);
+  assert_int_equal(td_thrift_write(&ck, out, &err), -1);
   assert_non_null(strstr(err->message, "header.ports"));
   g_error_free(err);
   assert_int_equal(out->len, 0);

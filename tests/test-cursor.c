@@ -1,5 +1,5 @@
-/* Unit tests of the cursor files (host/follow/cursor.c): the two records and what
- * a damaged one falls back to, an empty or missing file, and a cursor
+/* Unit tests of the cursor files (host/follow/cursor.c): the two records and
+ * what a damaged one falls back to, an empty or missing file, and a cursor
  * written while the process is out of descriptors (the reserve). */
 #include <setjmp.h>
 #include <stdarg.h>

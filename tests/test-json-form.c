@@ -25,11 +25,11 @@
 
 #define FFFD "\xef\xbf\xbd"
 
-/* td_json_string into a GString that already holds text, to check it
+/* td_json_write_string into a GString that already holds text, to check it
  * appends. */
 static char *string_of(const char *data, size_t len) {
   GString *out = g_string_new("<");
-  td_json_string(out, data, len);
+  td_json_write_string(out, data, len);
   g_string_append_c(out, '>');
   return g_string_free(out, FALSE);
 }
@@ -43,8 +43,8 @@ static void check_string_at(const char *data, size_t len, const char *want,
   if (!same || !g_utf8_validate(got, -1, NULL)) {
     char *in = tu_escape(data, len);
     char *g = tu_escape(got, strlen(got)), *e = tu_escape(w, strlen(w));
-    print_error("td_json_string(\"%s\")\n  got      %s\n  expected %s\n", in, g,
-                e);
+    print_error("td_json_write_string(\"%s\")\n  got      %s\n  expected %s\n",
+                in, g, e);
     g_free(in);
     g_free(g);
     g_free(e);
@@ -69,14 +69,14 @@ static void test_string_ascii(void **unused) {
   CHECK_STRING("hello, world", "\"hello, world\"");
   CHECK_STRING("/var/run/thermos ~!@#$%^&*()_+{}[]|:;'<>?,./`",
                "\"/var/run/thermos ~!@#$%^&*()_+{}[]|:;'<>?,./`\"");
-  /* td_json_string appends: what the GString held stays. */
+  /* td_json_write_string appends: what the GString held stays. */
   GString *out = g_string_new("[1,");
-  td_json_string(out, "a", 1);
+  td_json_write_string(out, "a", 1);
   assert_string_equal(out->str, "[1,\"a\"");
   g_string_free(out, TRUE);
   /* data may be NULL when len is 0 (thermos_str's contract). */
   out = g_string_new(NULL);
-  td_json_string(out, NULL, 0);
+  td_json_write_string(out, NULL, 0);
   assert_string_equal(out->str, "\"\"");
   g_string_free(out, TRUE);
 }
@@ -98,7 +98,7 @@ static void test_string_escapes(void **unused) {
   for (int c = 0; c < 0x20; c++) {
     char in[3] = {'x', (char)c, 'y'};
     GString *out = g_string_new(NULL);
-    td_json_string(out, in, 3);
+    td_json_write_string(out, in, 3);
     JsonParser *p = json_parser_new();
     char *doc = g_strdup_printf("[%s]", out->str);
     assert_true(json_parser_load_from_data(p, doc, -1, NULL));
@@ -192,7 +192,7 @@ static void test_string_never_invalid(void **unused) {
       in[i] = (char)(s >> 24);
     }
     GString *out = g_string_new("[");
-    td_json_string(out, in, n);
+    td_json_write_string(out, in, n);
     g_string_append_c(out, ']');
     assert_true(g_utf8_validate(out->str, (gssize)out->len, NULL));
     JsonParser *p = json_parser_new();
@@ -242,7 +242,7 @@ static void check_json_at(GString *got, const char *want, const char *file,
 
 static char *double_of(double d) {
   GString *out = g_string_new(NULL);
-  td_json_double(out, d);
+  td_json_write_double(out, d);
   return g_string_free(out, FALSE);
 }
 
@@ -281,8 +281,8 @@ static void check_doubles(void) {
   for (size_t i = 0; i < sizeof doubles / sizeof doubles[0]; i++) {
     char *got = double_of(doubles[i].d);
     if (strcmp(got, doubles[i].want) != 0)
-      fail_msg("td_json_double(%.17g): got %s, expected %s", doubles[i].d, got,
-               doubles[i].want);
+      fail_msg("td_json_write_double(%.17g): got %s, expected %s", doubles[i].d,
+               got, doubles[i].want);
     assert_null(strchr(got, ','));
     g_free(got);
   }
@@ -352,7 +352,7 @@ static char *reference_double(double d) {
 
 static void test_double_realistic_values(void **unused) {
   (void)unused;
-  /* td_json_double formats the values checkpoints hold (times with
+  /* td_json_write_double formats the values checkpoints hold (times with
    * microseconds, small durations, integers) without printf: every one
    * must be spelled exactly as the printf rule spells it. */
   uint64_t s = 0x7265616c69737469ull;
@@ -423,7 +423,7 @@ static void test_double_comma_locale(void **unused) {
   ps.present = THERMOS_PS_FORK_TIME;
   ps.fork_time = 1.5;
   GString *out = g_string_new(NULL);
-  td_json_process_status(out, &ps);
+  td_json_write_process_status(out, &ps);
   assert_null(strchr(out->str, ','));
   CHECK_JSON(out, "{\"fork_time\":1.5}");
   g_string_free(out, TRUE);
@@ -443,12 +443,12 @@ static void test_state_names(void **unused) {
     assert_string_equal(td_process_state_name(i), ps[i]);
     assert_string_equal(td_task_state_name(i), ts[i]);
     GString *out = g_string_new(NULL);
-    td_json_process_state(out, i);
+    td_json_write_process_state(out, i);
     char *want = g_strdup_printf("\"%s\"", ps[i]);
     assert_string_equal(out->str, want);
     g_free(want);
     g_string_truncate(out, 0);
-    td_json_task_state(out, i);
+    td_json_write_task_state(out, i);
     want = g_strdup_printf("\"%s\"", ts[i]);
     assert_string_equal(out->str, want);
     g_free(want);
@@ -462,10 +462,10 @@ static void test_state_names(void **unused) {
     assert_null(td_process_state_name(unknown[i]));
     assert_null(td_task_state_name(unknown[i]));
     GString *out = g_string_new(NULL);
-    td_json_process_state(out, unknown[i]);
+    td_json_write_process_state(out, unknown[i]);
     assert_string_equal(out->str, want[i]);
     g_string_truncate(out, 0);
-    td_json_task_state(out, unknown[i]);
+    td_json_write_task_state(out, unknown[i]);
     assert_string_equal(out->str, want[i]);
     g_string_free(out, TRUE);
   }
@@ -490,12 +490,12 @@ static void test_process_status(void **unused) {
       .stop_time = -0.0,
       .return_code = -1};
   GString *out = g_string_new(NULL);
-  td_json_process_status(out, &ps);
+  td_json_write_process_status(out, &ps);
   CHECK_JSON(out, "{\"seq\":-9223372036854775808,\"process\":\"hello\\n" FFFD
                   "\",\"state\":\"SUCCESS\",\"coordinator_pid\":1234,"
                   "\"fork_time\":1337097943.293865,\"start_time\":0.1,"
                   "\"pid\":2147483647,\"stop_time\":-0.0,\"return_code\":-1}");
-  /* The doubles are spelled as td_json_double spells them. */
+  /* The doubles are spelled as td_json_write_double spells them. */
   assert_non_null(strstr(out->str, "1337097943.293865"));
   assert_non_null(strstr(out->str, ":-0"));
 
@@ -504,12 +504,12 @@ static void test_process_status(void **unused) {
   ps.seq = INT64_MAX;
   ps.state = 42;
   g_string_truncate(out, 0);
-  td_json_process_status(out, &ps);
+  td_json_write_process_status(out, &ps);
   CHECK_JSON(out, "{\"seq\":9223372036854775807,\"state\":\"UNKNOWN_42\"}");
 
   ps.present = 0;
   g_string_truncate(out, 0);
-  td_json_process_status(out, &ps);
+  td_json_write_process_status(out, &ps);
   CHECK_JSON(out, "{}");
 
   /* Non-finite doubles as null; an empty name is a present one. */
@@ -520,7 +520,7 @@ static void test_process_status(void **unused) {
   ps.stop_time = -INFINITY;
   ps.process = (thermos_str){NULL, 0};
   g_string_truncate(out, 0);
-  td_json_process_status(out, &ps);
+  td_json_write_process_status(out, &ps);
   CHECK_JSON(out, "{\"fork_time\":null,\"start_time\":null,"
                   "\"stop_time\":null,\"process\":\"\"}");
   g_string_free(out, TRUE);
@@ -536,21 +536,21 @@ static void test_task_status(void **unused) {
                             .runner_pid = 31337,
                             .runner_uid = INT32_MIN};
   GString *out = g_string_new(NULL);
-  td_json_task_status(out, &ts);
+  td_json_write_task_status(out, &ts);
   CHECK_JSON(out, "{\"state\":\"FINALIZING\",\"timestamp_ms\":1337097943293,"
                   "\"runner_pid\":31337,\"runner_uid\":-2147483648}");
   ts.present = THERMOS_TS_STATE;
   ts.state = 9;
   g_string_truncate(out, 0);
-  td_json_task_status(out, &ts);
+  td_json_write_task_status(out, &ts);
   CHECK_JSON(out, "{\"state\":\"UNKNOWN_9\"}");
   ts.present = THERMOS_TS_RUNNER_UID;
   g_string_truncate(out, 0);
-  td_json_task_status(out, &ts);
+  td_json_write_task_status(out, &ts);
   CHECK_JSON(out, "{\"runner_uid\":-2147483648}");
   ts.present = 0;
   g_string_truncate(out, 0);
-  td_json_task_status(out, &ts);
+  td_json_write_task_status(out, &ts);
   CHECK_JSON(out, "{}");
   g_string_free(out, TRUE);
 }
@@ -575,7 +575,7 @@ static void test_runner_header(void **unused) {
       .n_ports = 4,
       .ports = ports};
   GString *out = g_string_new(NULL);
-  td_json_runner_header(out, &rh);
+  td_json_write_runner_header(out, &rh);
   CHECK_JSON(out, "{\"task_id\":\"task\\u0000id\","
                   "\"launch_time_ms\":1337097943293,"
                   "\"sandbox\":\"/var/lib/mesos/sandbox\",\"log_dir\":\"\","
@@ -588,16 +588,16 @@ static void test_runner_header(void **unused) {
   rh.present = THERMOS_RH_PORTS;
   rh.n_ports = 0;
   g_string_truncate(out, 0);
-  td_json_runner_header(out, &rh);
+  td_json_write_runner_header(out, &rh);
   CHECK_JSON(out, "{\"ports\":{}}");
   rh.present = THERMOS_RH_USER;
   rh.n_ports = 2;
   g_string_truncate(out, 0);
-  td_json_runner_header(out, &rh);
+  td_json_write_runner_header(out, &rh);
   CHECK_JSON(out, "{\"user\":\"www-data\"}");
   rh.present = 0;
   g_string_truncate(out, 0);
-  td_json_runner_header(out, &rh);
+  td_json_write_runner_header(out, &rh);
   CHECK_JSON(out, "{}");
   g_string_free(out, TRUE);
 }

@@ -27,15 +27,15 @@ static void record_line(GString *out, const td_record *rec, const td_ckpt *ck) {
                          rec->index, rec->offset);
   if (ck->has_header) {
     g_string_append(out, ",\"header\":");
-    td_json_runner_header(out, &ck->header);
+    td_json_write_runner_header(out, &ck->header);
   }
   if (ck->has_task) {
     g_string_append(out, ",\"task_status\":");
-    td_json_task_status(out, &ck->task);
+    td_json_write_task_status(out, &ck->task);
   }
   if (ck->has_process) {
     g_string_append(out, ",\"process_status\":");
-    td_json_process_status(out, &ck->process);
+    td_json_write_process_status(out, &ck->process);
   }
   g_string_append(out, "}\n");
 }

@@ -31,7 +31,7 @@ static const char ENCODE_USAGE[] =
 #define MAX_LINE TD_MAX_RECORD_SIZE_LIMIT
 
 typedef struct encoder {
-  td_ckpt_parser *parser;
+  td_json_reader *parser;
   GByteArray *record; /* the framed record being written */
   GByteArray *line;   /* a line split across reads */
   uint64_t lineno;
@@ -58,11 +58,11 @@ static int encode_line(encoder *enc, const char *s, size_t len) {
     return 0;
   td_ckpt ck;
   char reason[512];
-  if (td_ckpt_parse_line(enc->parser, s, len, &ck, reason, sizeof reason))
+  if (td_json_read_line(enc->parser, s, len, &ck, reason, sizeof reason))
     return bad_line(enc, reason);
   GError *err = NULL;
   g_byte_array_set_size(enc->record, 0);
-  if (td_ckpt_write(&ck, enc->record, &err)) {
+  if (td_thrift_write(&ck, enc->record, &err)) {
     int rc = bad_line(enc, err->message);
     g_error_free(err);
     return rc;
@@ -132,10 +132,10 @@ int td_cmd_encode(int argc, char **argv) {
   if (rc != TD_PARSE_CONTINUE)
     return rc;
 
-  encoder enc = {td_ckpt_parser_new(), g_byte_array_new(), g_byte_array_new(),
+  encoder enc = {td_json_reader_new(), g_byte_array_new(), g_byte_array_new(),
                  0};
   rc = encode_stdin(&enc);
-  td_ckpt_parser_free(enc.parser);
+  td_json_reader_free(enc.parser);
   g_byte_array_unref(enc.record);
   g_byte_array_unref(enc.line);
   return rc;

@@ -125,7 +125,7 @@ int td_cmd_state(int argc, char **argv) {
   if (rc == TD_EXIT_OK) {
     GString *out = g_string_sized_new(4096);
     if (json)
-      td_state_json(out, st);
+      td_json_write_state(out, st);
     else
       td_state_summary(out, st);
     td_write_stdout(out->str, out->len);

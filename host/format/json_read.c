@@ -29,8 +29,8 @@ static void free_note(gpointer data) {
   g_free(n);
 }
 
-td_ckpt_parser *td_ckpt_parser_new(void) {
-  td_ckpt_parser *p = g_new0(td_ckpt_parser, 1);
+td_json_reader *td_json_reader_new(void) {
+  td_json_reader *p = g_new0(td_json_reader, 1);
   p->json = json_parser_new();
   p->ports = g_array_new(FALSE, FALSE, sizeof(thermos_port));
   p->notes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_note);
@@ -38,7 +38,7 @@ td_ckpt_parser *td_ckpt_parser_new(void) {
   return p;
 }
 
-void td_ckpt_parser_free(td_ckpt_parser *p) {
+void td_json_reader_free(td_json_reader *p) {
   if (p == NULL)
     return;
   g_object_unref(p->json);
@@ -48,7 +48,7 @@ void td_ckpt_parser_free(td_ckpt_parser *p) {
   g_free(p);
 }
 
-int td_ckpt_parse_fail(td_ckpt_parser *p, const char *fmt, ...) {
+int td_json_read_fail(td_json_reader *p, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   g_vsnprintf(p->reason, p->reason_len, fmt, ap);
@@ -56,7 +56,7 @@ int td_ckpt_parse_fail(td_ckpt_parser *p, const char *fmt, ...) {
   return -1;
 }
 
-void td_ckpt_parse_quote(GString *out, const char *s, size_t len) {
+void td_json_read_quote(GString *out, const char *s, size_t len) {
   if (len > QUOTE_MAX) {
     td_escape_bytes(out, s, QUOTE_MAX);
     g_string_append(out, "...");
@@ -129,7 +129,7 @@ typedef struct member_path {
   const char *name;   /* a member name from the line */
 } member_path;
 
-static const note *find_note(td_ckpt_parser *p, const member_path *mp,
+static const note *find_note(td_json_reader *p, const member_path *mp,
                              note_kind kind) {
   if (g_hash_table_size(p->notes) == 0)
     return NULL;
@@ -140,31 +140,31 @@ static const note *find_note(td_ckpt_parser *p, const member_path *mp,
   return n != NULL && n->kind == kind ? n : NULL;
 }
 
-static int fail_at(td_ckpt_parser *p, const member_path *mp, const char *fmt,
+static int fail_at(td_json_reader *p, const member_path *mp, const char *fmt,
                    ...) G_GNUC_PRINTF(3, 4);
-static int fail_at(td_ckpt_parser *p, const member_path *mp, const char *fmt,
+static int fail_at(td_json_reader *p, const member_path *mp, const char *fmt,
                    ...) {
   g_autoptr(GString) msg = g_string_new(mp->parent);
   if (mp->name != NULL) {
     if (msg->len > 0)
       g_string_append_c(msg, '.');
-    td_ckpt_parse_quote(msg, mp->name, strlen(mp->name));
+    td_json_read_quote(msg, mp->name, strlen(mp->name));
   }
   g_string_append(msg, ": ");
   va_list ap;
   va_start(ap, fmt);
   g_string_append_vprintf(msg, fmt, ap);
   va_end(ap);
-  return td_ckpt_parse_fail(p, "%s", msg->str);
+  return td_json_read_fail(p, "%s", msg->str);
 }
 
-static int fail_unknown(td_ckpt_parser *p, const char *parent,
+static int fail_unknown(td_json_reader *p, const char *parent,
                         const char *name) {
   const member_path self = {parent, NULL};
   g_autoptr(GString) q = g_string_new(NULL);
-  td_ckpt_parse_quote(q, name, strlen(name));
+  td_json_read_quote(q, name, strlen(name));
   if (*parent == '\0')
-    return td_ckpt_parse_fail(p, "unknown member '%s'", q->str);
+    return td_json_read_fail(p, "unknown member '%s'", q->str);
   return fail_at(p, &self, "unknown member '%s'", q->str);
 }
 
@@ -173,7 +173,7 @@ static bool holds_int(JsonNode *node) {
          json_node_get_value_type(node) == G_TYPE_INT64;
 }
 
-static int read_int(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
+static int read_int(td_json_reader *p, const member_path *mp, JsonNode *node,
                     int64_t min, int64_t max, const char *type_name,
                     int64_t *out) {
   if (!holds_int(node))
@@ -181,7 +181,7 @@ static int read_int(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
   const note *n = find_note(p, mp, NOTE_NUMBER);
   if (n != NULL && n->overflow) {
     g_autoptr(GString) lit = g_string_new(NULL);
-    td_ckpt_parse_quote(lit, n->literal, strlen(n->literal));
+    td_json_read_quote(lit, n->literal, strlen(n->literal));
     return fail_at(p, mp, "%s is out of range for %s", lit->str, type_name);
   }
   int64_t v = json_node_get_int(node);
@@ -192,7 +192,7 @@ static int read_int(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
   return 0;
 }
 
-static int read_double(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
+static int read_double(td_json_reader *p, const member_path *mp, JsonNode *node,
                        double *out) {
   if (JSON_NODE_HOLDS_NULL(node)) {
     *out = NAN;
@@ -214,7 +214,7 @@ static int read_double(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
   return fail_at(p, mp, "expected a number or null");
 }
 
-static int read_string(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
+static int read_string(td_json_reader *p, const member_path *mp, JsonNode *node,
                        thermos_str *out) {
   if (!JSON_NODE_HOLDS_VALUE(node) ||
       json_node_get_value_type(node) != G_TYPE_STRING)
@@ -252,7 +252,7 @@ static bool parse_unknown(const char *s, int32_t *out) {
   return true;
 }
 
-static int read_state(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
+static int read_state(td_json_reader *p, const member_path *mp, JsonNode *node,
                       bool process, int32_t *out) {
   const char *kind = process ? "process" : "task";
   if (!JSON_NODE_HOLDS_VALUE(node) ||
@@ -271,11 +271,11 @@ static int read_state(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
   if (parse_unknown(s, out))
     return 0;
   g_autoptr(GString) q = g_string_new(NULL);
-  td_ckpt_parse_quote(q, s, strlen(s));
+  td_json_read_quote(q, s, strlen(s));
   return fail_at(p, mp, "unknown %s state '%s'", kind, q->str);
 }
 
-static int read_ports(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
+static int read_ports(td_json_reader *p, const member_path *mp, JsonNode *node,
                       thermos_runner_header *rh) {
   if (!JSON_NODE_HOLDS_OBJECT(node))
     return fail_at(p, mp, "expected an object from name to port");
@@ -309,7 +309,7 @@ static int read_ports(td_ckpt_parser *p, const member_path *mp, JsonNode *node,
 /* Reads a struct's members into `out` (a thermos_* struct whose presence
  * bits are at `*present`).  An unknown member is an error: a misspelt name
  * in a hand-written stream must not vanish silently. */
-static int read_struct(td_ckpt_parser *p, const char *sname, JsonNode *node,
+static int read_struct(td_json_reader *p, const char *sname, JsonNode *node,
                        const field *fields, size_t n_fields, void *out,
                        uint32_t *present) {
   const member_path self = {sname, NULL};
@@ -368,7 +368,7 @@ static int read_struct(td_ckpt_parser *p, const char *sname, JsonNode *node,
 }
 
 /* The update members, by their names in json.md. */
-static int read_update(td_ckpt_parser *p, const char *name, JsonNode *node,
+static int read_update(td_json_reader *p, const char *name, JsonNode *node,
                        td_ckpt *out) {
   if (strcmp(name, "header") == 0) {
     out->has_header = true;
@@ -393,8 +393,8 @@ static bool is_update(const char *name) {
          strcmp(name, "process_status") == 0;
 }
 
-int td_ckpt_parse_line(td_ckpt_parser *p, const char *line, size_t len,
-                       td_ckpt *out, char *reason, size_t reason_len) {
+int td_json_read_line(td_json_reader *p, const char *line, size_t len,
+                      td_ckpt *out, char *reason, size_t reason_len) {
   p->reason = reason;
   p->reason_len = reason_len;
   g_hash_table_remove_all(p->notes);
@@ -402,19 +402,19 @@ int td_ckpt_parse_line(td_ckpt_parser *p, const char *line, size_t len,
   g_array_set_size(p->ports, 0);
   memset(out, 0, sizeof *out);
 
-  if (td_json_scan_line(p, line, len))
+  if (td_json_read_scan(p, line, len))
     return -1;
   GError *err = NULL;
   /* json-glib takes a gssize; the caller bounds lines far below it. */
   if (!json_parser_load_from_data(p->json, line, (gssize)len, &err)) {
     /* Not expected after the scan; json-glib's message is one line. */
-    td_ckpt_parse_fail(p, "invalid JSON: %s", err->message);
+    td_json_read_fail(p, "invalid JSON: %s", err->message);
     g_error_free(err);
     return -1;
   }
   JsonNode *root = json_parser_get_root(p->json);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
-    return td_ckpt_parse_fail(p, "expected a JSON object");
+    return td_json_read_fail(p, "expected a JSON object");
   JsonObject *obj = json_node_get_object(root);
 
   /* An event line: its update, whatever else it carries (json.md lets
@@ -432,8 +432,8 @@ int td_ckpt_parse_line(td_ckpt_parser *p, const char *line, size_t len,
         return -1;
     }
     if (!any)
-      return td_ckpt_parse_fail(p, "event line without header, task_status or "
-                                   "process_status");
+      return td_json_read_fail(p, "event line without header, task_status or "
+                                  "process_status");
     return 0;
   }
 
@@ -441,7 +441,7 @@ int td_ckpt_parse_line(td_ckpt_parser *p, const char *line, size_t len,
    * encode numbers records anew, so they are not checked. */
   const member_path root_path = {"", NULL};
   if (find_note(p, &root_path, NOTE_NUL_KEY) != NULL)
-    return td_ckpt_parse_fail(p, "U+0000 in a member name is not supported");
+    return td_json_read_fail(p, "U+0000 in a member name is not supported");
   GList *names = json_object_get_members(obj);
   int rc = 0;
   for (GList *l = names; l != NULL && rc == 0; l = l->next) {

@@ -7,16 +7,16 @@
 
 #include "core/decoder.h"
 
-typedef struct td_ckpt_parser td_ckpt_parser;
+typedef struct td_json_reader td_json_reader;
 
-td_ckpt_parser *td_ckpt_parser_new(void);
-void td_ckpt_parser_free(td_ckpt_parser *p);
+td_json_reader *td_json_reader_new(void);
+void td_json_reader_free(td_json_reader *p);
 
 /**
  * Parses one line.  Returns 0 with `out` filled in (valid until the next
  * call), or -1 with a one-line `reason`.
  */
-int td_ckpt_parse_line(td_ckpt_parser *p, const char *line, size_t len,
-                       td_ckpt *out, char *reason, size_t reason_len);
+int td_json_read_line(td_json_reader *p, const char *line, size_t len,
+                      td_ckpt *out, char *reason, size_t reason_len);
 
 #endif

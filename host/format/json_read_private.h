@@ -1,6 +1,6 @@
 /* What the JSON line parser of `encode` shares between its two parts: the
  * strict scanner (json_scan.c) and the reader of json-glib's tree
- * (ckpt_parse.c). */
+ * (json_read.c). */
 #ifndef TD_JSON_READ_PRIVATE_H
 #define TD_JSON_READ_PRIVATE_H
 
@@ -32,7 +32,7 @@ typedef struct note {
   char *literal; /* NOTE_NUMBER: the literal's text */
 } note;
 
-struct td_ckpt_parser {
+struct td_json_reader {
   JsonParser *json;
   GArray *ports;     /* thermos_port, pointing into the JSON tree */
   GHashTable *notes; /* member path -> note, usually empty */
@@ -42,14 +42,14 @@ struct td_ckpt_parser {
 };
 
 /** Fills the caller's reason buffer; returns -1. */
-int td_ckpt_parse_fail(td_ckpt_parser *p, const char *fmt, ...)
+int td_json_read_fail(td_json_reader *p, const char *fmt, ...)
     G_GNUC_PRINTF(2, 3);
 /** Appends user text to a reason: non-printable bytes as \xHH (so the
  * reason stays one line), at most QUOTE_MAX bytes. */
-void td_ckpt_parse_quote(GString *out, const char *s, size_t len);
+void td_json_read_quote(GString *out, const char *s, size_t len);
 
 /** Checks one line against RFC 8259 (and nesting), noting by member path
  * the literals json-glib would misread.  0, or -1 with the reason set. */
-int td_json_scan_line(td_ckpt_parser *p, const char *line, size_t len);
+int td_json_read_scan(td_json_reader *p, const char *line, size_t len);
 
 #endif

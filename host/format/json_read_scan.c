@@ -4,7 +4,7 @@
  * beyond int64 silently, cuts strings at an escaped U+0000, and accepts
  * comments, single quotes, leading zeros and trailing text.  The scanner
  * also notes, by member path, the few literals json-glib would misread;
- * the field readers of ckpt_parse.c consult those notes.
+ * the field readers of json_read.c consult those notes.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,7 +13,7 @@
 #include "json_read_private.h"
 
 typedef struct scanner {
-  td_ckpt_parser *p;
+  td_json_reader *p;
   const char *start;
   const char *s;
   const char *end;
@@ -21,8 +21,8 @@ typedef struct scanner {
 } scanner;
 
 static int scan_fail(scanner *sc, const char *what) {
-  return td_ckpt_parse_fail(sc->p, "invalid JSON at column %zu: %s",
-                            (size_t)(sc->s - sc->start) + 1, what);
+  return td_json_read_fail(sc->p, "invalid JSON at column %zu: %s",
+                           (size_t)(sc->s - sc->start) + 1, what);
 }
 
 static int scan_fail_at(scanner *sc, const char *at, const char *what) {
@@ -48,7 +48,7 @@ static void add_note(scanner *sc, note_kind kind, bool overflow,
 
 /* A repeated member replaces the earlier one in json-glib's tree: so are
  * the notes about the earlier one and what it held. */
-static void forget_notes(td_ckpt_parser *p) {
+static void forget_notes(td_json_reader *p) {
   if (g_hash_table_size(p->notes) == 0)
     return;
   const char *path = p->path->str;
@@ -236,7 +236,7 @@ static int scan_separator(scanner *sc, char close) {
 }
 
 static int scan_object(scanner *sc) {
-  td_ckpt_parser *p = sc->p;
+  td_json_reader *p = sc->p;
   const gsize base = p->path->len;
   sc->s++;
   skip_ws(sc);
@@ -275,7 +275,7 @@ static int scan_object(scanner *sc) {
 }
 
 static int scan_array(scanner *sc) {
-  td_ckpt_parser *p = sc->p;
+  td_json_reader *p = sc->p;
   const gsize base = p->path->len;
   sc->s++;
   skip_ws(sc);
@@ -327,7 +327,7 @@ static int scan_value(scanner *sc) {
   }
 }
 
-int td_json_scan_line(td_ckpt_parser *p, const char *line, size_t len) {
+int td_json_read_scan(td_json_reader *p, const char *line, size_t len) {
   scanner sc = {p, line, line, line + len, 0};
   const gchar *bad;
   if (!g_utf8_validate_len(line, len, &bad)) {

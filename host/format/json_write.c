@@ -65,7 +65,7 @@ static const unsigned char PLAIN[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-void td_json_string(GString *out, const char *data, size_t len) {
+void td_json_write_string(GString *out, const char *data, size_t len) {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *s = (const unsigned char *)data;
   size_t i = 0;
@@ -215,7 +215,7 @@ static bool append_double_fast(GString *out, double d) {
   return false;
 }
 
-void td_json_double(GString *out, double d) {
+void td_json_write_double(GString *out, double d) {
   if (!isfinite(d)) {
     TD_PUT_LIT(out, "null");
     return;
@@ -241,11 +241,11 @@ static void append_enum(GString *out, const char *name, int32_t state) {
   g_string_append_c(out, '"');
 }
 
-void td_json_process_state(GString *out, int32_t state) {
+void td_json_write_process_state(GString *out, int32_t state) {
   append_enum(out, td_process_state_name(state), state);
 }
 
-void td_json_task_state(GString *out, int32_t state) {
+void td_json_write_task_state(GString *out, int32_t state) {
   append_enum(out, td_task_state_name(state), state);
 }
 
@@ -274,7 +274,7 @@ static void member_i64_len(members *m, const char *name, size_t len,
 static void member_double_len(members *m, const char *name, size_t len,
                               double v) {
   key_len(m, name, len);
-  td_json_double(m->out, v);
+  td_json_write_double(m->out, v);
 }
 #define member_double(m, lit, v)                                               \
   member_double_len((m), (lit), sizeof(lit) - 1, (v))
@@ -282,11 +282,12 @@ static void member_double_len(members *m, const char *name, size_t len,
 static void member_str_len(members *m, const char *name, size_t len,
                            thermos_str s) {
   key_len(m, name, len);
-  td_json_string(m->out, s.data, s.len);
+  td_json_write_string(m->out, s.data, s.len);
 }
 #define member_str(m, lit, s) member_str_len((m), (lit), sizeof(lit) - 1, (s))
 
-void td_json_process_status(GString *out, const thermos_process_status *ps) {
+void td_json_write_process_status(GString *out,
+                                  const thermos_process_status *ps) {
   members m = {out, true};
   uint32_t p = ps->present;
   g_string_append_c(out, '{');
@@ -296,7 +297,7 @@ void td_json_process_status(GString *out, const thermos_process_status *ps) {
     member_str(&m, "\"process\":", ps->process);
   if (p & THERMOS_PS_STATE) {
     key(&m, "\"state\":");
-    td_json_process_state(out, ps->state);
+    td_json_write_process_state(out, ps->state);
   }
   if (p & THERMOS_PS_COORDINATOR_PID)
     member_i64(&m, "\"coordinator_pid\":", ps->coordinator_pid);
@@ -313,13 +314,13 @@ void td_json_process_status(GString *out, const thermos_process_status *ps) {
   g_string_append_c(out, '}');
 }
 
-void td_json_task_status(GString *out, const thermos_task_status *ts) {
+void td_json_write_task_status(GString *out, const thermos_task_status *ts) {
   members m = {out, true};
   uint32_t p = ts->present;
   g_string_append_c(out, '{');
   if (p & THERMOS_TS_STATE) {
     key(&m, "\"state\":");
-    td_json_task_state(out, ts->state);
+    td_json_write_task_state(out, ts->state);
   }
   if (p & THERMOS_TS_TIMESTAMP_MS)
     member_i64(&m, "\"timestamp_ms\":", ts->timestamp_ms);
@@ -330,7 +331,8 @@ void td_json_task_status(GString *out, const thermos_task_status *ts) {
   g_string_append_c(out, '}');
 }
 
-void td_json_runner_header(GString *out, const thermos_runner_header *rh) {
+void td_json_write_runner_header(GString *out,
+                                 const thermos_runner_header *rh) {
   members m = {out, true};
   uint32_t p = rh->present;
   g_string_append_c(out, '{');
@@ -354,7 +356,7 @@ void td_json_runner_header(GString *out, const thermos_runner_header *rh) {
     for (size_t i = 0; i < rh->n_ports; i++) {
       if (i)
         g_string_append_c(out, ',');
-      td_json_string(out, rh->ports[i].name.data, rh->ports[i].name.len);
+      td_json_write_string(out, rh->ports[i].name.data, rh->ports[i].name.len);
       g_string_append_c(out, ':');
       append_i64(out, rh->ports[i].port);
     }

@@ -29,17 +29,18 @@ static inline void td_put(GString *out, const char *s, size_t n) {
 #define TD_PUT_LIT(out, lit) td_put((out), (lit), sizeof(lit) - 1)
 
 /** Appends a JSON string: UTF-8 as is, ill-formed bytes as U+FFFD. */
-void td_json_string(GString *out, const char *data, size_t len);
+void td_json_write_string(GString *out, const char *data, size_t len);
 /** Appends the shortest round-tripping form of `d`; NaN and infinities as null.
  */
-void td_json_double(GString *out, double d);
+void td_json_write_double(GString *out, double d);
 /** Appends "NAME" or "UNKNOWN_<n>". */
-void td_json_process_state(GString *out, int32_t state);
-void td_json_task_state(GString *out, int32_t state);
+void td_json_write_process_state(GString *out, int32_t state);
+void td_json_write_task_state(GString *out, int32_t state);
 
 /** Appends each struct as an object holding its present fields. */
-void td_json_process_status(GString *out, const thermos_process_status *ps);
-void td_json_task_status(GString *out, const thermos_task_status *ts);
-void td_json_runner_header(GString *out, const thermos_runner_header *rh);
+void td_json_write_process_status(GString *out,
+                                  const thermos_process_status *ps);
+void td_json_write_task_status(GString *out, const thermos_task_status *ts);
+void td_json_write_runner_header(GString *out, const thermos_runner_header *rh);
 
 #endif

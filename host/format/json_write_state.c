@@ -2,12 +2,12 @@
 
 #include "json_write.h"
 
-void td_state_json(GString *out, const thermos_runner_state *st) {
+void td_json_write_state(GString *out, const thermos_runner_state *st) {
   const thermos_runner_header *h = td_runner_state_header(st);
   g_string_append_c(out, '{');
   if (h) {
     g_string_append(out, "\"header\":");
-    td_json_runner_header(out, h);
+    td_json_write_runner_header(out, h);
     g_string_append_c(out, ',');
   }
   if (td_runner_state_has_statuses(st)) {
@@ -15,7 +15,7 @@ void td_state_json(GString *out, const thermos_runner_state *st) {
     for (size_t i = 0; i < td_runner_state_task_status_count(st); i++) {
       if (i)
         g_string_append_c(out, ',');
-      td_json_task_status(out, td_runner_state_task_status(st, i));
+      td_json_write_task_status(out, td_runner_state_task_status(st, i));
     }
     g_string_append(out, "],");
   }
@@ -24,12 +24,12 @@ void td_state_json(GString *out, const thermos_runner_state *st) {
     thermos_str name = td_runner_state_process_name(st, i);
     if (i)
       g_string_append_c(out, ',');
-    td_json_string(out, name.data, name.len);
+    td_json_write_string(out, name.data, name.len);
     g_string_append(out, ":[");
     for (size_t r = 0; r < td_runner_state_run_count_at(st, i); r++) {
       if (r)
         g_string_append_c(out, ',');
-      td_json_process_status(out, td_runner_state_run_at(st, i, r));
+      td_json_write_process_status(out, td_runner_state_run_at(st, i, r));
     }
     g_string_append_c(out, ']');
   }

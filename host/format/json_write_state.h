@@ -6,6 +6,6 @@
 
 #include "core/runner_state.h"
 
-void td_state_json(GString *out, const thermos_runner_state *st);
+void td_json_write_state(GString *out, const thermos_runner_state *st);
 
 #endif

@@ -35,7 +35,7 @@ void td_format_time_ms(GString *out, int64_t ms) {
 static void format_time_s(GString *out, double s) {
   double ms = floor(s * 1000.0 + 0.5);
   if (!isfinite(ms) || ms < -9.2e18 || ms > 9.2e18) {
-    td_json_double(out, s);
+    td_json_write_double(out, s);
     return;
   }
   td_format_time_ms(out, (int64_t)ms);

@@ -188,7 +188,7 @@ static void set_too_large(GError **error, const char *size, uint64_t n) {
               size, n, TD_MAX_RECORD_SIZE_LIMIT);
 }
 
-int td_ckpt_write(const td_ckpt *rec, GByteArray *out, GError **error) {
+int td_thrift_write(const td_ckpt *rec, GByteArray *out, GError **error) {
   uint64_t lower = string_bytes(rec);
   if (lower > TD_MAX_RECORD_SIZE_LIMIT) {
     set_too_large(error, "at least ", lower);

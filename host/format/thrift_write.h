@@ -12,6 +12,6 @@
  * body) holding the members set in `rec` and, in each, the fields whose
  * presence bit is set.  Returns 0, or -1 with `error` set.
  */
-int td_ckpt_write(const td_ckpt *rec, GByteArray *out, GError **error);
+int td_thrift_write(const td_ckpt *rec, GByteArray *out, GError **error);
 
 #endif

@@ -216,11 +216,11 @@ static void json_begin(GString *b, const char *event, const thermos_event *ev) {
 /* `,"task_id":...,"source":...,"history":...}` and the newline. */
 static void json_end(logger *lg, GString *b, const thermos_event *ev) {
   APPEND_LIT(b, ",\"task_id\":");
-  td_json_string(b, ev->task_id.data, ev->task_id.len);
+  td_json_write_string(b, ev->task_id.data, ev->task_id.len);
   APPEND_LIT(b, ",\"source\":");
   if (ev->source != lg->source) {
     g_string_truncate(lg->source_json, 0);
-    td_json_string(lg->source_json, ev->source, strlen(ev->source));
+    td_json_write_string(lg->source_json, ev->source, strlen(ev->source));
     lg->source = ev->source;
   }
   td_put(b, lg->source_json->str, lg->source_json->len);
@@ -250,7 +250,7 @@ static int logger_on_initialization(void *ctx, const thermos_event *ev,
   if (lg->json) {
     json_begin(b, "initialization", ev);
     APPEND_LIT(b, ",\"header\":");
-    td_json_runner_header(b, h);
+    td_json_write_runner_header(b, h);
     json_end(lg, b, ev);
   } else {
     uint32_t set = h->present;
@@ -279,9 +279,9 @@ static int logger_on_process_transition(void *ctx, const thermos_event *ev,
   if (lg->json) {
     json_begin(b, "process_transition", ev);
     APPEND_LIT(b, ",\"state\":");
-    td_json_process_state(b, state);
+    td_json_write_process_state(b, state);
     APPEND_LIT(b, ",\"process_status\":");
-    td_json_process_status(b, ps);
+    td_json_write_process_status(b, ps);
     json_end(lg, b, ev);
   } else {
     uint32_t set = ps->present;
@@ -318,9 +318,9 @@ static int logger_on_task_transition(void *ctx, const thermos_event *ev,
   if (lg->json) {
     json_begin(b, "task_transition", ev);
     APPEND_LIT(b, ",\"state\":");
-    td_json_task_state(b, state);
+    td_json_write_task_state(b, state);
     APPEND_LIT(b, ",\"task_status\":");
-    td_json_task_status(b, ts);
+    td_json_write_task_status(b, ts);
     json_end(lg, b, ev);
   } else {
     char *p = line_room(b, TEXT_FIXED + 4 * ev->task_id.len);

@@ -18,17 +18,17 @@ static int blank(const char *s, size_t len) {
   return 1;
 }
 
-static void encode_line(td_ckpt_parser *p, td_decoder *dec, GByteArray *out,
+static void encode_line(td_json_reader *p, td_decoder *dec, GByteArray *out,
                         const char *s, size_t len) {
   if (blank(s, len))
     return;
   td_ckpt ck;
   char reason[512];
-  if (td_ckpt_parse_line(p, s, len, &ck, reason, sizeof reason))
+  if (td_json_read_line(p, s, len, &ck, reason, sizeof reason))
     return;
   GError *err = NULL;
   g_byte_array_set_size(out, 0);
-  if (td_ckpt_write(&ck, out, &err)) {
+  if (td_thrift_write(&ck, out, &err)) {
     g_error_free(err);
     return;
   }
@@ -49,7 +49,7 @@ static void encode_line(td_ckpt_parser *p, td_decoder *dec, GByteArray *out,
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  td_ckpt_parser *p = td_ckpt_parser_new();
+  td_json_reader *p = td_json_reader_new();
   td_decoder dec;
   td_decoder_init(&dec);
   GByteArray *out = g_byte_array_new();
@@ -66,6 +66,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   g_byte_array_unref(out);
   td_decoder_clear(&dec);
-  td_ckpt_parser_free(p);
+  td_json_reader_free(p);
   return 0;
 }
