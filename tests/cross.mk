@@ -1,5 +1,5 @@
 # Cross-checks: our decoder against the c_glib generated one, and the writer
-# (td_ckpt_write) and parser of `encode` against our decoder; then encode's
+# (td_thrift_write) and parser of `encode` against our decoder; then encode's
 # reading of lines end to end.  The fixtures are found through top_srcdir,
 # which AM_TESTS_ENVIRONMENT exports.
 if HAVE_CMOCKA

@@ -475,10 +475,9 @@ static void cross_stream(const char *path, uint64_t limit) {
         g_strdup_printf("%s record %" G_GUINT64_FORMAT, path, i);
     context = where;
     td_ckpt ck;
-    char detail[256];
-    if (len == 0 ||
-        td_decode_ckpt(&dec, body, len, &ck, detail, sizeof detail) != 0) {
-      mismatch("our decoder failed: %s", len ? detail : "empty record");
+    td_err detail;
+    if (len == 0 || td_decode_ckpt(&dec, body, len, &ck, &detail) != 0) {
+      mismatch("our decoder failed: %s", len ? detail.msg : "empty record");
       break;
     }
     thermosRunnerCkpt *theirs = cglib_read(body, len);
@@ -705,9 +704,9 @@ static void test_corpus_roundtrip(void **unused) {
         g_strdup_printf("corpus (seed %u) record %zu", seed, n);
     context = where;
     td_ckpt got;
-    char detail[256];
-    if (td_decode_ckpt(&dec, body, len, &got, detail, sizeof detail) != 0) {
-      mismatch("our decoder failed: %s", detail);
+    td_err detail;
+    if (td_decode_ckpt(&dec, body, len, &got, &detail) != 0) {
+      mismatch("our decoder failed: %s", detail.msg);
       continue;
     }
     same_ckpt(&recs[n], &got);
@@ -750,23 +749,21 @@ static void parse_file(td_json_reader *parser, const char *path) {
     g_autofree char *where = g_strdup_printf("%s line %u", path, no);
     context = where;
     td_ckpt parsed;
-    char reason[256];
+    td_err reason;
     GError *err = NULL;
     g_byte_array_set_size(rec, 0);
     if (len == 0) {
       /* a blank line: nothing */
-    } else if (td_json_read_line(parser, line, len, &parsed, reason,
-                                 sizeof reason) != 0) {
-      mismatch("parse: %s", reason);
+    } else if (td_json_read_line(parser, line, len, &parsed, &reason) != 0) {
+      mismatch("parse: %s", reason.msg);
     } else if (td_thrift_write(&parsed, rec, &err) != 0) {
       mismatch("write: %s", err->message);
       g_error_free(err);
     } else {
       td_ckpt got;
-      char detail[256];
-      if (td_decode_ckpt(&dec, rec->data + 4, rec->len - 4, &got, detail,
-                         sizeof detail) != 0)
-        mismatch("decode: %s", detail);
+      td_err detail;
+      if (td_decode_ckpt(&dec, rec->data + 4, rec->len - 4, &got, &detail) != 0)
+        mismatch("decode: %s", detail.msg);
       else
         same_ckpt(&parsed, &got);
       lines_checked++;
@@ -880,10 +877,9 @@ static void test_write_empty_ports(void **unused) {
   td_decoder dec;
   td_decoder_init(&dec);
   td_ckpt got;
-  char detail[128];
-  assert_int_equal(td_decode_ckpt(&dec, out->data + 4, out->len - 4, &got,
-                                  detail, sizeof detail),
-                   0);
+  td_err detail;
+  assert_int_equal(
+      td_decode_ckpt(&dec, out->data + 4, out->len - 4, &got, &detail), 0);
   /* An empty map is still a set field. */
   assert_true(got.has_header);
   assert_int_equal(got.header.present, THERMOS_RH_PORTS);

@@ -26,7 +26,7 @@ typedef struct decoded {
   size_t len;
   int rc;
   td_ckpt ck;
-  char detail[256];
+  td_err detail;
 } decoded;
 
 static uint8_t *exact_copy(const uint8_t *p, size_t n) {
@@ -43,9 +43,8 @@ static void decode_with(td_decoder *dec, const GByteArray *b, decoded *d) {
   d->buf = exact_copy(b->data, b->len);
   /* Garbage in `out` and `detail` first: nothing may leak through. */
   memset(&d->ck, 0xa5, sizeof d->ck);
-  memset(d->detail, 0, sizeof d->detail);
-  d->rc =
-      td_decode_ckpt(dec, d->buf, d->len, &d->ck, d->detail, sizeof d->detail);
+  memset(&d->detail, 0, sizeof d->detail);
+  d->rc = td_decode_ckpt(dec, d->buf, d->len, &d->ck, &d->detail);
 }
 
 static void decoded_free(decoded *d) {
@@ -58,7 +57,7 @@ static void decoded_free(decoded *d) {
   do {                                                                         \
     decode_with((dec), (b), (d));                                              \
     if ((d)->rc != 0)                                                          \
-      fail_msg("decode failed: %s", (d)->detail);                              \
+      fail_msg("decode failed: %s", (d)->detail.msg);                          \
   } while (0)
 
 #define DECODE_ERR(dec, b, d)                                                  \
@@ -66,7 +65,7 @@ static void decoded_free(decoded *d) {
     decode_with((dec), (b), (d));                                              \
     if ((d)->rc != -1)                                                         \
       fail_msg("decode returned %d, expected -1", (d)->rc);                    \
-    if ((d)->detail[0] == '\0')                                                \
+    if ((d)->detail.msg[0] == '\0')                                            \
       fail_msg("decode failed without a detail");                              \
   } while (0)
 
@@ -78,7 +77,7 @@ static void expect_undecodable(const GByteArray *b, const char *what) {
   decode_with(&dec, b, &d);
   if (d.rc != -1)
     fail_msg("%s: decode returned %d, expected -1", what, d.rc);
-  if (d.detail[0] == '\0')
+  if (d.detail.msg[0] == '\0')
     fail_msg("%s: no detail", what);
   decoded_free(&d);
   td_decoder_clear(&dec);
@@ -90,7 +89,7 @@ static void expect_decodable(const GByteArray *b, const char *what) {
   decoded d;
   decode_with(&dec, b, &d);
   if (d.rc != 0)
-    fail_msg("%s: decode failed: %s", what, d.detail);
+    fail_msg("%s: decode failed: %s", what, d.detail.msg);
   decoded_free(&d);
   td_decoder_clear(&dec);
 }
@@ -1353,11 +1352,12 @@ static void test_truncated_prefixes(void **unused) {
   for (size_t n = 0; n < b->len; n++) {
     uint8_t *p = exact_copy(b->data, n);
     td_ckpt ck;
-    char detail[128] = "";
-    int rc = td_decode_ckpt(&dec, p, n, &ck, detail, sizeof detail);
-    if (rc != -1 || detail[0] == '\0')
+    td_err detail;
+    td_err_clear(&detail);
+    int rc = td_decode_ckpt(&dec, p, n, &ck, &detail);
+    if (rc != -1 || detail.msg[0] == '\0')
       fail_msg("prefix of %zu of %u bytes: rc %d, detail '%s'", n, b->len, rc,
-               detail);
+               detail.msg);
     free(p);
   }
   td_decoder_clear(&dec);
@@ -1409,12 +1409,13 @@ static void check_within(const td_ckpt *ck, const uint8_t *buf, size_t len) {
 static void fuzz_one(td_decoder *dec, const uint8_t *p, size_t n) {
   uint8_t *copy = exact_copy(p, n);
   td_ckpt ck;
-  char detail[128] = "";
-  int rc = td_decode_ckpt(dec, copy, n, &ck, detail, sizeof detail);
+  td_err detail;
+  td_err_clear(&detail);
+  int rc = td_decode_ckpt(dec, copy, n, &ck, &detail);
   if (rc == 0)
     check_within(&ck, copy, n);
-  else if (rc != -1 || detail[0] == '\0')
-    fail_msg("rc %d, detail '%s'", rc, detail);
+  else if (rc != -1 || detail.msg[0] == '\0')
+    fail_msg("rc %d, detail '%s'", rc, detail.msg);
   free(copy);
 }
 
@@ -1485,13 +1486,12 @@ static void test_decoder_reuse(void **unused) {
   td_decoder dec;
   td_decoder_init(&dec);
   td_ckpt out;
-  char detail[128];
+  td_err detail;
 
   /* A: everything, ports included. */
   GByteArray *a = full_record();
   uint8_t *pa = exact_copy(a->data, a->len);
-  assert_int_equal(
-      td_decode_ckpt(&dec, pa, a->len, &out, detail, sizeof detail), 0);
+  assert_int_equal(td_decode_ckpt(&dec, pa, a->len, &out, &detail), 0);
   assert_int_equal(out.header.n_ports, 3);
 
   /* B, into the same `out`: a header without ports, a bare process, no
@@ -1506,8 +1506,7 @@ static void test_decoder_reuse(void **unused) {
   tu_stop(b);
   uint8_t *pb = exact_copy(b->data, b->len);
   free(pa); /* A's bytes are gone: B must not point into them */
-  assert_int_equal(
-      td_decode_ckpt(&dec, pb, b->len, &out, detail, sizeof detail), 0);
+  assert_int_equal(td_decode_ckpt(&dec, pb, b->len, &out, &detail), 0);
   assert_true(out.has_header);
   assert_true(out.has_process);
   assert_false(out.has_task);
@@ -1520,8 +1519,7 @@ static void test_decoder_reuse(void **unused) {
   /* A failed record between two good ones changes nothing that follows. */
   const uint8_t bad[] = {TU_STRUCT, 0,      1, TU_MAP, 0, 6,
                          TU_STRING, TU_I64, 0, 0,      0, 2};
-  assert_int_equal(
-      td_decode_ckpt(&dec, bad, sizeof bad, &out, detail, sizeof detail), -1);
+  assert_int_equal(td_decode_ckpt(&dec, bad, sizeof bad, &out, &detail), -1);
 
   /* C: one port, fewer than A's: exactly that one. */
   GByteArray *c = g_byte_array_new();
@@ -1533,8 +1531,7 @@ static void test_decoder_reuse(void **unused) {
   tu_stop(c);
   tu_stop(c);
   uint8_t *pc = exact_copy(c->data, c->len);
-  assert_int_equal(
-      td_decode_ckpt(&dec, pc, c->len, &out, detail, sizeof detail), 0);
+  assert_int_equal(td_decode_ckpt(&dec, pc, c->len, &out, &detail), 0);
   assert_false(out.has_process);
   assert_int_equal(out.header.present, THERMOS_RH_PORTS);
   assert_int_equal(out.header.n_ports, 1);
@@ -1543,8 +1540,7 @@ static void test_decoder_reuse(void **unused) {
 
   /* D: an empty union clears every member flag. */
   const uint8_t empty[] = {0};
-  assert_int_equal(td_decode_ckpt(&dec, empty, 1, &out, detail, sizeof detail),
-                   0);
+  assert_int_equal(td_decode_ckpt(&dec, empty, 1, &out, &detail), 0);
   assert_false(out.has_header || out.has_process || out.has_task);
 
   free(pb);
@@ -1565,14 +1561,36 @@ static void test_detail_bounded(void **unused) {
   tu_i32(b, 1000);
   td_decoder dec;
   td_decoder_init(&dec);
-  char detail[64];
-  memset(detail, 'Z', sizeof detail);
+  /* The detail stays within its td_err: what follows it is untouched. */
+  struct {
+    td_err detail;
+    char after[64];
+  } guarded;
+  memset(&guarded, 'Z', sizeof guarded);
   td_ckpt ck;
-  assert_int_equal(td_decode_ckpt(&dec, b->data, b->len, &ck, detail, 8), -1);
-  assert_non_null(memchr(detail, '\0', 8));
-  assert_true(strlen(detail) > 0);
-  for (size_t i = 8; i < sizeof detail; i++)
-    assert_int_equal(detail[i], 'Z');
+  assert_int_equal(td_decode_ckpt(&dec, b->data, b->len, &ck, &guarded.detail),
+                   -1);
+  assert_non_null(memchr(guarded.detail.msg, '\0', TD_ERR_MAX));
+  assert_string_equal(guarded.detail.msg,
+                      "string of 1000 bytes runs past the end of the record");
+  for (size_t i = 0; i < sizeof guarded.after; i++)
+    assert_int_equal(guarded.after[i], 'Z');
+  td_decoder_clear(&dec);
+  g_byte_array_unref(b);
+}
+
+static void test_detail_untouched_on_success(void **unused) {
+  (void)unused;
+  /* The success path writes nothing to the detail (the hot path). */
+  GByteArray *b = full_record();
+  td_decoder dec;
+  td_decoder_init(&dec);
+  td_err detail;
+  memset(&detail, 'Z', sizeof detail);
+  td_ckpt ck;
+  assert_int_equal(td_decode_ckpt(&dec, b->data, b->len, &ck, &detail), 0);
+  for (size_t i = 0; i < sizeof detail.msg; i++)
+    assert_int_equal(detail.msg[i], 'Z');
   td_decoder_clear(&dec);
   g_byte_array_unref(b);
 }
@@ -1609,6 +1627,7 @@ int main(void) {
       cmocka_unit_test(test_mutated_records),
       cmocka_unit_test(test_decoder_reuse),
       cmocka_unit_test(test_detail_bounded),
+      cmocka_unit_test(test_detail_untouched_on_success),
   };
   return cmocka_run_group_tests_name("decoder", tests, NULL, NULL);
 }

@@ -83,11 +83,12 @@ static void expect_record_at(td_framing *fr, uint64_t index, uint64_t offset,
                              size_t n, unsigned seed, const char *file,
                              int line) {
   td_record rec;
-  char reason[256] = "";
-  td_frame_status s = td_framing_next(fr, &rec, reason, sizeof reason);
+  td_err err;
+  td_err_clear(&err);
+  td_frame_status s = td_framing_next(fr, &rec, &err);
   if (s != TD_FRAME_OK) {
     print_error("expected record %" G_GUINT64_FORMAT ", got status %d (%s)\n",
-                index, (int)s, reason);
+                index, (int)s, err.msg);
     _fail(file, line);
   }
   uint8_t *want = body_new(n, seed);
@@ -115,17 +116,18 @@ static void expect_status_at(td_framing *fr, td_frame_status want,
                              const char *want_reason, uint64_t index,
                              uint64_t offset, const char *file, int line) {
   td_record rec;
-  char reason[256] = "";
+  td_err err;
+  td_err_clear(&err);
   uint64_t pos = td_framing_position(fr);
-  td_frame_status s = td_framing_next(fr, &rec, reason, sizeof reason);
+  td_frame_status s = td_framing_next(fr, &rec, &err);
   int bad = 0;
   if (s != want) {
-    print_error("status %d (%s), expected %d\n", (int)s, reason, (int)want);
+    print_error("status %d (%s), expected %d\n", (int)s, err.msg, (int)want);
     bad = 1;
   } else if (want != TD_FRAME_EOF &&
-             (want_reason ? strcmp(reason, want_reason) != 0
-                          : reason[0] == '\0')) {
-    print_error("reason '%s', expected '%s'\n", reason,
+             (want_reason ? strcmp(err.msg, want_reason) != 0
+                          : err.msg[0] == '\0')) {
+    print_error("reason '%s', expected '%s'\n", err.msg,
                 want_reason ? want_reason : "(non-empty)");
     bad = 1;
   } else if (rec.index != index || rec.offset != offset) {
@@ -459,8 +461,8 @@ static void test_interrupted(void **unused) {
   struct itimerval it = {{0, 50000}, {0, 100000}}, off = {{0, 0}, {0, 0}};
   assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
   td_record rec;
-  char reason[256] = "";
-  td_frame_status s = td_framing_next(fr, &rec, reason, sizeof reason);
+  td_err err;
+  td_frame_status s = td_framing_next(fr, &rec, &err);
   assert_int_equal(setitimer(ITIMER_REAL, &off, NULL), 0);
   assert_int_equal(s, TD_FRAME_INTERRUPTED);
   assert_int_equal(rec.index, 0);
@@ -483,10 +485,9 @@ static void test_read_error(void **unused) {
   assert_true(fd >= 0);
   td_framing *fr = td_framing_new(fd, TD_MAX_RECORD_SIZE_LIMIT);
   td_record rec;
-  char reason[256] = "";
-  assert_int_equal(td_framing_next(fr, &rec, reason, sizeof reason),
-                   TD_FRAME_IO);
-  assert_string_equal(reason, g_strerror(EISDIR));
+  td_err err;
+  assert_int_equal(td_framing_next(fr, &rec, &err), TD_FRAME_IO);
+  assert_string_equal(err.msg, g_strerror(EISDIR));
   assert_int_equal(rec.index, 0);
   assert_int_equal(rec.offset, 0);
   td_framing_free(fr);
@@ -499,14 +500,40 @@ static void test_reason_bounded(void **unused) {
   write_all(t.wfd, "\0\0\0", 3);
   td_framing *fr = td_framing_new(t.rfd, TD_MAX_RECORD_SIZE_LIMIT);
   td_record rec;
-  char reason[64];
-  memset(reason, 'Z', sizeof reason);
-  assert_int_equal(td_framing_next(fr, &rec, reason, 10), TD_FRAME_TORN);
-  assert_string_equal(reason, "truncated");
-  for (size_t i = 10; i < sizeof reason; i++)
-    assert_int_equal(reason[i], 'Z');
+  /* The reason stays within its td_err: what follows it is untouched. */
+  struct {
+    td_err err;
+    char after[64];
+  } guarded;
+  memset(&guarded, 'Z', sizeof guarded);
+  assert_int_equal(td_framing_next(fr, &rec, &guarded.err), TD_FRAME_TORN);
+  assert_string_equal(guarded.err.msg,
+                      "truncated record header (3 of 4 bytes)");
+  for (size_t i = 0; i < sizeof guarded.after; i++)
+    assert_int_equal(guarded.after[i], 'Z');
   td_framing_free(fr);
   tmp_close(&t);
+}
+
+static void test_reason_untouched_on_success(void **unused) {
+  (void)unused;
+  /* A record read, and the end of input at a boundary, write nothing to
+   * the reason (the hot path). */
+  tmp t = tmp_open();
+  GByteArray *b = g_byte_array_new();
+  frame_body(b, 20, 3);
+  write_all(t.wfd, b->data, b->len);
+  td_framing *fr = td_framing_new(t.rfd, TD_MAX_RECORD_SIZE_LIMIT);
+  td_record rec;
+  td_err err;
+  memset(&err, 'Z', sizeof err);
+  assert_int_equal(td_framing_next(fr, &rec, &err), TD_FRAME_OK);
+  assert_int_equal(td_framing_next(fr, &rec, &err), TD_FRAME_EOF);
+  for (size_t i = 0; i < sizeof err.msg; i++)
+    assert_int_equal(err.msg[i], 'Z');
+  td_framing_free(fr);
+  tmp_close(&t);
+  g_byte_array_unref(b);
 }
 
 static void test_offsets_past_4gib(void **unused) {
@@ -533,10 +560,9 @@ static void test_offsets_past_4gib(void **unused) {
                    (ssize_t)b->len);
   td_framing *fr = td_framing_new(t.rfd, TD_MAX_RECORD_SIZE_LIMIT);
   td_record rec;
-  char reason[256];
+  td_err err;
   for (uint64_t i = 0; i < nbig; i++) {
-    assert_int_equal(td_framing_next(fr, &rec, reason, sizeof reason),
-                     TD_FRAME_OK);
+    assert_int_equal(td_framing_next(fr, &rec, &err), TD_FRAME_OK);
     assert_int_equal(rec.index, i);
     assert_int_equal(rec.offset, i * (4 + big));
     assert_int_equal(rec.len, big);
@@ -564,6 +590,7 @@ int main(void) {
       cmocka_unit_test(test_interrupted),
       cmocka_unit_test(test_read_error),
       cmocka_unit_test(test_reason_bounded),
+      cmocka_unit_test(test_reason_untouched_on_success),
       cmocka_unit_test(test_offsets_past_4gib),
   };
   return cmocka_run_group_tests_name("framing", tests, NULL, NULL);

@@ -264,16 +264,15 @@ static char *snapshot(const thermos_runner_state *st) {
 
 /* ---- apply with checks, reporting the caller's line --------------------- */
 
-#define REASON_LEN 256
-
 static td_transition apply_ok_at(thermos_runner_state *st, const td_ckpt *c,
                                  const char *file, int line) {
   td_transition t;
   memset(&t, 0, sizeof t);
-  char reason[REASON_LEN] = "";
-  int rc = td_runner_state_apply(st, c, &t, reason, sizeof reason);
+  td_err err;
+  td_err_clear(&err);
+  int rc = td_runner_state_apply(st, c, &t, &err);
   if (rc != 0) {
-    print_error("apply returned %d (%s), expected success\n", rc, reason);
+    print_error("apply returned %d (%s), expected success\n", rc, err.msg);
     _fail(file, line);
   }
   return t;
@@ -284,15 +283,16 @@ static void apply_err_at(thermos_runner_state *st, const td_ckpt *c,
   char *before = snapshot(st);
   td_transition t;
   memset(&t, 0, sizeof t);
-  char reason[REASON_LEN] = "";
-  int rc = td_runner_state_apply(st, c, &t, reason, sizeof reason);
+  td_err err;
+  td_err_clear(&err);
+  int rc = td_runner_state_apply(st, c, &t, &err);
   char *after = snapshot(st);
   int bad = 0;
   if (rc != -1) {
     print_error("apply returned %d, expected -1 with '%s'\n", rc, want);
     bad = 1;
-  } else if (strcmp(reason, want) != 0) {
-    print_error("reason '%s'\n  expected '%s'\n", reason, want);
+  } else if (strcmp(err.msg, want) != 0) {
+    print_error("reason '%s'\n  expected '%s'\n", err.msg, want);
     bad = 1;
   }
   if (strcmp(before, after) != 0) {
@@ -313,13 +313,14 @@ static void apply_skip_at(thermos_runner_state *st, const td_ckpt *c,
   td_transition t;
   memset(&t, 0, sizeof t);
   t.kind = TD_TRANSITION_PROCESS;
-  char reason[REASON_LEN] = "";
-  int rc = td_runner_state_apply(st, c, &t, reason, sizeof reason);
+  td_err err;
+  td_err_clear(&err);
+  int rc = td_runner_state_apply(st, c, &t, &err);
   char *after = snapshot(st);
   int bad = 0;
   if (rc != 0 || t.kind != TD_TRANSITION_NONE) {
     print_error("expected a skip, got rc %d kind %d (%s)\n", rc, (int)t.kind,
-                reason);
+                err.msg);
     bad = 1;
   }
   if (strcmp(before, after) != 0) {
@@ -1490,21 +1491,48 @@ static void test_process_memory(void **unused) {
 #endif
 }
 
-/* ---- the reason buffer -------------------------------------------------- */
+/* ---- the reason's td_err ------------------------------------------------ */
 
 static void test_reason_bounded(void **unused) {
   (void)unused;
-  /* A short buffer gets a terminated prefix and nothing past its end. */
+  /* A reason longer than a td_err holds (it quotes a process name of 3000
+   * bytes) is cut to TD_ERR_MAX - 1 bytes, terminated, and nothing past
+   * the td_err is written. */
+  enum { NAME_LEN = 3000 };
+  char *name = g_malloc(NAME_LEN + 1);
+  memset(name, 'n', NAME_LEN);
+  name[NAME_LEN] = '\0';
   thermos_runner_state *st = td_runner_state_new(false, false);
-  td_ckpt c = proc("a-rather-long-process-name", 0, FORKED);
-  char buf[64];
-  memset(buf, 'Z', sizeof buf);
+  td_ckpt c = proc(name, 0, FORKED);
+  struct {
+    td_err err;
+    char after[64];
+  } guarded;
+  memset(&guarded, 'Z', sizeof guarded);
   td_transition t;
-  assert_int_equal(td_runner_state_apply(st, &c, &t, buf, 16), -1);
-  assert_non_null(memchr(buf, '\0', 16));
-  assert_memory_equal(buf, "update for unkn", 16);
-  for (size_t i = 16; i < sizeof buf; i++)
-    assert_int_equal(buf[i], 'Z');
+  assert_int_equal(td_runner_state_apply(st, &c, &t, &guarded.err), -1);
+  static const char prefix[] = "update for unknown process ";
+  assert_int_equal(strlen(guarded.err.msg), TD_ERR_MAX - 1);
+  assert_memory_equal(guarded.err.msg, prefix, sizeof prefix - 1);
+  for (size_t i = sizeof prefix - 1; i < TD_ERR_MAX - 1; i++)
+    assert_int_equal(guarded.err.msg[i], 'n');
+  for (size_t i = 0; i < sizeof guarded.after; i++)
+    assert_int_equal(guarded.after[i], 'Z');
+  td_runner_state_free(st);
+  g_free(name);
+}
+
+static void test_reason_untouched_on_success(void **unused) {
+  (void)unused;
+  /* Applying a valid record writes nothing to the td_err (the hot path). */
+  thermos_runner_state *st = td_runner_state_new(false, false);
+  td_ckpt c = proc("p", 0, WAITING);
+  td_err err;
+  memset(&err, 'Z', sizeof err);
+  td_transition t;
+  assert_int_equal(td_runner_state_apply(st, &c, &t, &err), 0);
+  for (size_t i = 0; i < sizeof err.msg; i++)
+    assert_int_equal(err.msg[i], 'Z');
   td_runner_state_free(st);
 }
 
@@ -1574,6 +1602,7 @@ int main(void) {
       cmocka_unit_test(test_many_runs),
       cmocka_unit_test(test_process_memory),
       cmocka_unit_test(test_reason_bounded),
+      cmocka_unit_test(test_reason_untouched_on_success),
       cmocka_unit_test(test_continues_after_error),
   };
   return cmocka_run_group_tests_name("runner-state", tests, NULL, NULL);

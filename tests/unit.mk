@@ -27,6 +27,14 @@ tests_test_framing_SOURCES = tests/test-framing.c $(td_unit_helpers)
 tests_test_framing_CFLAGS = $(td_unit_cflags)
 tests_test_framing_LDADD = $(td_unit_ldadd)
 
+if HAVE_CMOCKA
+check_PROGRAMS += tests/test-error
+TESTS += tests/test-error
+endif
+tests_test_error_SOURCES = tests/test-error.c
+tests_test_error_CFLAGS = $(td_unit_cflags)
+tests_test_error_LDADD = $(td_unit_ldadd)
+
 # json-glib parses the output back, to compare structs as JSON (json.md).
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test-json-form

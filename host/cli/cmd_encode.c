@@ -14,6 +14,7 @@
 #include "format/thrift_write.h"
 #include "cli.h"
 #include "core/diag.h"
+#include "core/error.h"
 #include "core/framing.h"
 
 static const char ENCODE_USAGE[] =
@@ -57,9 +58,9 @@ static int encode_line(encoder *enc, const char *s, size_t len) {
   if (blank(s, len))
     return 0;
   td_ckpt ck;
-  char reason[512];
-  if (td_json_read_line(enc->parser, s, len, &ck, reason, sizeof reason))
-    return bad_line(enc, reason);
+  td_err reason;
+  if (td_json_read_line(enc->parser, s, len, &ck, &reason))
+    return bad_line(enc, reason.msg);
   GError *err = NULL;
   g_byte_array_set_size(enc->record, 0);
   if (td_thrift_write(&ck, enc->record, &err)) {
@@ -74,9 +75,9 @@ static int encode_line(encoder *enc, const char *s, size_t len) {
 
 static int too_long(encoder *enc) {
   enc->lineno++;
-  char reason[64];
-  g_snprintf(reason, sizeof reason, "line longer than %u bytes", MAX_LINE);
-  return bad_line(enc, reason);
+  td_err reason;
+  td_err_set(&reason, "line longer than %u bytes", MAX_LINE);
+  return bad_line(enc, reason.msg);
 }
 
 /* Splits stdin into lines without a bound on what it buffers other than

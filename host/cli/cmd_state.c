@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "config/config.h"
 #include "core/diag.h"
+#include "core/error.h"
 #include "core/framing.h"
 #include "core/runner_state.h"
 #include "follow/signals.h"
@@ -35,15 +36,15 @@ static int reconstruct(td_stream *s, thermos_runner_state *st, bool strict) {
   td_record rec;
   td_ckpt ck;
   td_transition tr;
-  char reason[1024];
+  td_err err;
   for (;;) {
     int sig = td_signals_stop_requested();
     if (sig)
       return td_exit_for_signal(sig);
     switch (td_stream_next(s, &rec, &ck)) {
     case TD_STREAM_RECORD:
-      if (td_runner_state_apply(st, &ck, &tr, reason, sizeof reason) < 0) {
-        td_stream_report(s, &rec, reason, false);
+      if (td_runner_state_apply(st, &ck, &tr, &err) < 0) {
+        td_stream_report(s, &rec, err.msg, false);
         return TD_EXIT_DATAERR;
       }
       break;

@@ -9,7 +9,6 @@
  */
 #include "decoder.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,8 +35,7 @@ enum {
 typedef struct cursor {
   const uint8_t *p;
   const uint8_t *end;
-  char *detail;
-  size_t detail_len;
+  td_err *detail;
 } cursor;
 
 /* Errors are rare: keep their formatting out of the hot loops. */
@@ -46,7 +44,7 @@ static int fail(cursor *c, const char *fmt, ...)
 static int fail(cursor *c, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(c->detail, c->detail_len, fmt, ap);
+  td_err_setv(c->detail, fmt, ap);
   va_end(ap);
   return -1;
 }
@@ -459,8 +457,8 @@ static int decode_union(cursor *c, td_decoder *dec, td_ckpt *out) {
 }
 
 int td_decode_ckpt(td_decoder *dec, const uint8_t *buf, size_t len,
-                   td_ckpt *out, char *detail, size_t detail_len) {
-  cursor c = {buf, buf + len, detail, detail_len};
+                   td_ckpt *out, td_err *detail) {
+  cursor c = {buf, buf + len, detail};
   out->has_header = out->has_process = out->has_task = false;
   /* Bytes after the union's STOP are ignored, as the reference does. */
   return decode_union(&c, dec, out);

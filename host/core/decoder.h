@@ -9,6 +9,8 @@
 
 #include <thermos/handler.h>
 
+#include "error.h"
+
 /** Containers and structs nested deeper than this are an error. */
 #define TD_MAX_NESTING 64
 
@@ -32,11 +34,11 @@ void td_decoder_init(td_decoder *dec);
 void td_decoder_clear(td_decoder *dec);
 
 /**
- * Decodes `len` bytes at `buf` into `out`.  Returns 0, or -1 with `detail`
- * (the DETAIL of "undecodable record: DETAIL") filled in.  `out` and its
- * ports stay valid until the next call with the same decoder.
+ * Decodes `len` bytes at `buf` into `out`.  Returns 0 (`detail` untouched),
+ * or -1 with `detail` (the DETAIL of "undecodable record: DETAIL") set.
+ * `out` and its ports stay valid until the next call with the same decoder.
  */
 int td_decode_ckpt(td_decoder *dec, const uint8_t *buf, size_t len,
-                   td_ckpt *out, char *detail, size_t detail_len);
+                   td_ckpt *out, td_err *detail);
 
 #endif

@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -106,14 +105,13 @@ static int fill(td_framing *fr, size_t want) {
   return 0;
 }
 
-static td_frame_status read_failed(char *reason, size_t reason_len) {
-  int err = errno;
-  snprintf(reason, reason_len, "%s", g_strerror(err));
-  return err == EINTR ? TD_FRAME_INTERRUPTED : TD_FRAME_IO;
+static td_frame_status read_failed(td_err *err) {
+  int e = errno;
+  td_err_set(err, "%s", g_strerror(e));
+  return e == EINTR ? TD_FRAME_INTERRUPTED : TD_FRAME_IO;
 }
 
-td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
-                                size_t reason_len) {
+td_frame_status td_framing_next(td_framing *fr, td_record *rec, td_err *err) {
   rec->index = fr->index;
   rec->offset = fr->position;
 
@@ -121,7 +119,7 @@ td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
   size_t have = fr->end - fr->start;
   if (have < 4) {
     if (fill(fr, 4) < 0)
-      return read_failed(reason, reason_len);
+      return read_failed(err);
     have = fr->end - fr->start;
     if (have == 0) {
       /* Drained: a follower may wait long for more, and a watch has
@@ -133,29 +131,27 @@ td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
       return TD_FRAME_EOF;
     }
     if (have < 4) {
-      snprintf(reason, reason_len, "truncated record header (%zu of 4 bytes)",
-               have);
+      td_err_set(err, "truncated record header (%zu of 4 bytes)", have);
       return TD_FRAME_TORN;
     }
   }
   uint32_t n = td_be32(fr->buf + fr->start);
   if (n > fr->max_record_size) {
-    snprintf(reason, reason_len,
-             "record size %" PRIu32 " exceeds limit %" PRIu32, n,
-             fr->max_record_size);
+    td_err_set(err, "record size %" PRIu32 " exceeds limit %" PRIu32, n,
+               fr->max_record_size);
     return TD_FRAME_ERROR;
   }
   if (n == 0) {
-    snprintf(reason, reason_len, "empty record");
+    td_err_set(err, "empty record");
     return TD_FRAME_ERROR;
   }
   if (have < 4 + (size_t)n) {
     if (fill(fr, 4 + (size_t)n) < 0)
-      return read_failed(reason, reason_len);
+      return read_failed(err);
     have = fr->end - fr->start;
     if (have < 4 + (size_t)n) {
-      snprintf(reason, reason_len,
-               "truncated record body (%zu of %" PRIu32 " bytes)", have - 4, n);
+      td_err_set(err, "truncated record body (%zu of %" PRIu32 " bytes)",
+                 have - 4, n);
       return TD_FRAME_TORN;
     }
   }

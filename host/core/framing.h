@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+
 /** The format's own ceiling on one record's body (64 MiB, inclusive). */
 #define TD_MAX_RECORD_SIZE_LIMIT 67108864u
 
@@ -14,9 +16,9 @@ typedef struct td_framing td_framing;
 typedef enum td_frame_status {
   TD_FRAME_OK,         /**< a whole record is in `rec` */
   TD_FRAME_EOF,        /**< end of input exactly at a record boundary */
-  TD_FRAME_TORN,       /**< end of input inside a record; `reason` says where */
+  TD_FRAME_TORN,       /**< end of input inside a record; `err` says where */
   TD_FRAME_ERROR,      /**< a framing error (size limit, empty record) */
-  TD_FRAME_IO,         /**< read(2) failed; `reason` holds strerror */
+  TD_FRAME_IO,         /**< read(2) failed; `err` holds strerror */
   TD_FRAME_INTERRUPTED /**< a signal interrupted read(2); call again */
 } td_frame_status;
 
@@ -34,13 +36,13 @@ void td_framing_free(td_framing *fr);
 
 /**
  * Next record.  On TD_FRAME_TORN, TD_FRAME_ERROR and TD_FRAME_IO, `rec`'s
- * index and offset locate the record concerned and `reason` (of `reason_len`
- * bytes) holds checkpoint-format.md's reason.  After TD_FRAME_EOF or
- * TD_FRAME_TORN the call may be repeated once the file has grown: the bytes
- * already read are kept, so a follower never loses or repeats a record.
+ * index and offset locate the record concerned and `err` holds
+ * checkpoint-format.md's reason (strerror's on TD_FRAME_INTERRUPTED too);
+ * `err` is written only on those.  After TD_FRAME_EOF or TD_FRAME_TORN the
+ * call may be repeated once the file has grown: the bytes already read are
+ * kept, so a follower never loses or repeats a record.
  */
-td_frame_status td_framing_next(td_framing *fr, td_record *rec, char *reason,
-                                size_t reason_len);
+td_frame_status td_framing_next(td_framing *fr, td_record *rec, td_err *err);
 
 /** Offset just past the last record returned (where the next one starts). */
 uint64_t td_framing_position(const td_framing *fr);

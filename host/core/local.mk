@@ -4,6 +4,7 @@
 noinst_LTLIBRARIES += host/core/libthermos-core.la
 host_core_libthermos_core_la_SOURCES = \
 	host/core/big_endian.h host/core/exit_codes.h host/core/states.h \
+	host/core/error.c host/core/error.h \
 	host/core/framing.c host/core/framing.h \
 	host/core/decoder.c host/core/decoder.h \
 	host/core/runner_state.c host/core/runner_state.h \

@@ -8,7 +8,6 @@
 #include "runner_state.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,16 +50,6 @@ void td_runner_state_free(thermos_runner_state *st) {
   g_array_free(st->statuses, TRUE);
   g_free(st->header_blob);
   g_free(st);
-}
-
-static int failf(char *reason, size_t reason_len, const char *fmt, ...)
-    G_GNUC_PRINTF(3, 4);
-static int failf(char *reason, size_t reason_len, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(reason, reason_len, fmt, ap);
-  va_end(ap);
-  return -1;
 }
 
 /* A process name as messages show it: non-printable bytes as \xHH. */
@@ -114,9 +103,9 @@ static void store_header(thermos_runner_state *st,
 }
 
 static int apply_task(thermos_runner_state *st, const thermos_task_status *u,
-                      td_transition *out, char *reason, size_t reason_len) {
+                      td_transition *out, td_err *err) {
   if (!(u->present & THERMOS_TS_STATE))
-    return failf(reason, reason_len, "missing field state");
+    return td_err_set(err, "missing field state");
   if (st->truncate)
     g_array_set_size(st->statuses, 0);
   g_array_append_val(st->statuses, *u);
@@ -148,10 +137,9 @@ static const field_rule NO_COPIES[] = {{0, NULL}};
 
 /* Checks that the transition `from` => u->state is allowed and that `u`
  * carries what it copies; returns the set of bits to copy, or 0 with
- * `reason` filled in. */
+ * `err` set. */
 static uint32_t check_transition(bool new_run, int32_t from,
-                                 const thermos_process_status *u, char *reason,
-                                 size_t reason_len) {
+                                 const thermos_process_status *u, td_err *err) {
   const field_rule *copies;
   uint32_t bits = THERMOS_PS_SEQ | THERMOS_PS_STATE;
   bool allowed;
@@ -192,19 +180,19 @@ static uint32_t check_transition(bool new_run, int32_t from,
     copies = NO_COPIES;
     break;
   default:
-    failf(reason, reason_len, "unknown process state %" PRId32, u->state);
+    td_err_set(err, "unknown process state %" PRId32, u->state);
     return 0;
   }
   if (!allowed) {
     char old[32], new[32];
     state_label(old, sizeof old, from);
     state_label(new, sizeof new, u->state);
-    failf(reason, reason_len, "invalid transition %s => %s", old, new);
+    td_err_set(err, "invalid transition %s => %s", old, new);
     return 0;
   }
   for (const field_rule *r = copies; r->bit; r++) {
     if (!(u->present & r->bit)) {
-      failf(reason, reason_len, "missing field %s", r->name);
+      td_err_set(err, "missing field %s", r->name);
       return 0;
     }
     bits |= r->bit;
@@ -233,9 +221,9 @@ static void copy_fields(thermos_process_status *run,
 
 static int apply_process(thermos_runner_state *st,
                          const thermos_process_status *u, td_transition *out,
-                         char *reason, size_t reason_len) {
+                         td_err *err) {
   if (!(u->present & THERMOS_PS_PROCESS))
-    return failf(reason, reason_len, "missing field process");
+    return td_err_set(err, "missing field process");
   size_t at = td_process_table_find(&st->processes, u->process);
   td_process *e =
       at == SIZE_MAX ? NULL : td_process_table_at(&st->processes, at);
@@ -253,9 +241,8 @@ static int apply_process(thermos_runner_state *st,
       snprintf(new, sizeof new, "%" PRId64, u->seq);
     else
       snprintf(new, sizeof new, "none");
-    return failf(reason, reason_len,
-                 "out of order sequence number %" PRId64 " => %s", cur->seq,
-                 new);
+    return td_err_set(err, "out of order sequence number %" PRId64 " => %s",
+                      cur->seq, new);
   }
 
   bool new_run = false;
@@ -264,8 +251,7 @@ static int apply_process(thermos_runner_state *st,
       char *name = printable(u->process);
       char label[32];
       state_label(label, sizeof label, cur->state);
-      failf(reason, reason_len, "new run of %s while its last run is %s", name,
-            label);
+      td_err_set(err, "new run of %s while its last run is %s", name, label);
       g_free(name);
       return -1;
     }
@@ -273,22 +259,20 @@ static int apply_process(thermos_runner_state *st,
   }
   if (!cur && !new_run) {
     char *name = printable(u->process);
-    failf(reason, reason_len, "update for unknown process %s", name);
+    td_err_set(err, "update for unknown process %s", name);
     g_free(name);
     return -1;
   }
   if (!(u->present & THERMOS_PS_SEQ))
-    return failf(reason, reason_len, "missing field seq");
+    return td_err_set(err, "missing field seq");
   if (!(u->present & THERMOS_PS_STATE))
-    return failf(reason, reason_len, "missing field state");
-  uint32_t bits =
-      check_transition(new_run, cur ? cur->state : -1, u, reason, reason_len);
+    return td_err_set(err, "missing field state");
+  uint32_t bits = check_transition(new_run, cur ? cur->state : -1, u, err);
   if (!bits)
     return -1;
 
   if (!e && st->processes.entries.count >= st->max_processes)
-    return failf(reason, reason_len, "more than %zu processes",
-                 st->max_processes);
+    return td_err_set(err, "more than %zu processes", st->max_processes);
 
   /* Valid: now change the state. */
   if (new_run) {
@@ -311,23 +295,23 @@ static int apply_process(thermos_runner_state *st,
 }
 
 int td_runner_state_apply(thermos_runner_state *st, const td_ckpt *rec,
-                          td_transition *out, char *reason, size_t reason_len) {
+                          td_transition *out, td_err *err) {
   memset(out, 0, sizeof *out);
   /* One case per record, in this order: a union with several members is
    * handled as its first (the header wins). */
   if (rec->has_header) {
     if (st->has_header)
-      return failf(reason, reason_len, "second runner header");
+      return td_err_set(err, "second runner header");
     store_header(st, &rec->header);
     out->kind = TD_TRANSITION_INITIALIZATION;
     out->header = &rec->header;
     return 0;
   }
   if (rec->has_task)
-    return apply_task(st, &rec->task, out, reason, reason_len);
+    return apply_task(st, &rec->task, out, err);
   if (rec->has_process)
-    return apply_process(st, &rec->process, out, reason, reason_len);
-  return failf(reason, reason_len, "empty RunnerCkpt");
+    return apply_process(st, &rec->process, out, err);
+  return td_err_set(err, "empty RunnerCkpt");
 }
 
 const thermos_runner_header *

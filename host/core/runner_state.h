@@ -11,6 +11,7 @@
 #include <thermos/handler.h>
 
 #include "decoder.h"
+#include "error.h"
 
 typedef struct thermos_runner_state thermos_runner_state;
 
@@ -46,11 +47,12 @@ void td_runner_state_free(thermos_runner_state *st);
 void td_runner_state_set_max_processes(thermos_runner_state *st, size_t max);
 
 /**
- * Applies one record.  Returns 0 with `out` filled in, or -1 with the
- * state unchanged and `reason` holding dispatch-semantics.md's reason.
+ * Applies one record.  Returns 0 with `out` filled in (`err` untouched), or
+ * -1 with the state unchanged and `err` holding dispatch-semantics.md's
+ * reason.
  */
 int td_runner_state_apply(thermos_runner_state *st, const td_ckpt *rec,
-                          td_transition *out, char *reason, size_t reason_len);
+                          td_transition *out, td_err *err);
 
 /* Readers.  Pointers stay valid until the next apply or free. */
 const thermos_runner_header *

@@ -12,10 +12,7 @@
 #include <glib.h>
 
 #include "diag.h"
-
-/* Reasons name process names and sizes: this is ample, and a longer one is
- * cut rather than overflowing. */
-#define REASON_MAX 1024
+#include "error.h"
 
 struct td_stream {
   char *path;
@@ -23,8 +20,10 @@ struct td_stream {
   bool owns_fd;
   td_framing *framing;
   td_decoder decoder;
-  char reason[REASON_MAX];
-  char detail[REASON_MAX - 32];
+  /* Reasons name process names and sizes: TD_ERR_MAX is ample, and a
+   * longer one is cut rather than overflowing. */
+  td_err err;
+  td_err detail; /* the decoder's, which `err` quotes */
 };
 
 static td_stream *stream_new(const char *path, int fd, bool owns,
@@ -32,8 +31,8 @@ static td_stream *stream_new(const char *path, int fd, bool owns,
   /* Not zeroed: the message arrays at its end are written only on an
    * error, and a watch keeps thousands of streams. */
   td_stream *s = g_malloc(sizeof *s);
-  memset(s, 0, offsetof(td_stream, reason));
-  s->reason[0] = '\0';
+  memset(s, 0, offsetof(td_stream, err));
+  td_err_clear(&s->err);
   s->path = g_strdup(path);
   s->fd = fd;
   s->owns_fd = owns;
@@ -122,10 +121,10 @@ uint64_t td_stream_position(const td_stream *s) {
   return td_framing_position(s->framing);
 }
 
-const char *td_stream_reason(const td_stream *s) { return s->reason; }
+const char *td_stream_reason(const td_stream *s) { return s->err.msg; }
 
 td_stream_status td_stream_next(td_stream *s, td_record *rec, td_ckpt *ck) {
-  switch (td_framing_next(s->framing, rec, s->reason, sizeof s->reason)) {
+  switch (td_framing_next(s->framing, rec, &s->err)) {
   case TD_FRAME_OK:
     break;
   case TD_FRAME_EOF:
@@ -140,9 +139,8 @@ td_stream_status td_stream_next(td_stream *s, td_record *rec, td_ckpt *ck) {
   default:
     return TD_STREAM_ERROR;
   }
-  if (td_decode_ckpt(&s->decoder, rec->body, rec->len, ck, s->detail,
-                     sizeof s->detail) < 0) {
-    snprintf(s->reason, sizeof s->reason, "undecodable record: %s", s->detail);
+  if (td_decode_ckpt(&s->decoder, rec->body, rec->len, ck, &s->detail) < 0) {
+    td_err_set(&s->err, "undecodable record: %s", s->detail.msg);
     return TD_STREAM_ERROR;
   }
   return TD_STREAM_RECORD;

@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "core/diag.h"
+#include "core/error.h"
 #include "core/runner_state.h"
 
 struct td_session {
@@ -20,7 +21,7 @@ struct td_session {
   uint64_t history_limit;
   td_record_done_fn done;
   void *done_user;
-  char torn_reason[1024]; /* last: left untouched until used */
+  td_err torn_reason; /* last: left untouched until used */
 };
 
 bool td_task_id_from_path(const char *path, const char **start, size_t *len) {
@@ -51,7 +52,7 @@ td_session *td_session_new(td_stream *stream, td_dispatcher *d, bool truncate,
   /* Not zeroed: torn_reason is written only when a record is torn. */
   td_session *s = g_malloc(sizeof *s);
   memset(s, 0, offsetof(td_session, torn_reason));
-  s->torn_reason[0] = '\0';
+  td_err_clear(&s->torn_reason);
   s->stream = stream;
   s->d = d;
   s->st = td_runner_state_new(truncate, recovery);
@@ -119,7 +120,7 @@ const td_record *td_session_torn_record(const td_session *s) {
 }
 
 const char *td_session_torn_reason(const td_session *s) {
-  return s->torn_reason;
+  return s->torn_reason.msg;
 }
 
 bool td_session_fail(td_session *s, const td_record *rec, const char *reason,
@@ -148,7 +149,7 @@ td_pump_result td_session_pump(td_session *s, bool (*between)(void *user),
   td_record rec;
   td_ckpt ck;
   td_transition tr;
-  char reason[1024];
+  td_err err;
   for (;;) {
     if (between && !between(user))
       return TD_PUMP_STOPPED;
@@ -161,8 +162,8 @@ td_pump_result td_session_pump(td_session *s, bool (*between)(void *user),
       return TD_PUMP_END;
     case TD_STREAM_TORN:
       s->torn = rec;
-      g_strlcpy(s->torn_reason, td_stream_reason(s->stream),
-                sizeof s->torn_reason);
+      g_strlcpy(s->torn_reason.msg, td_stream_reason(s->stream),
+                sizeof s->torn_reason.msg);
       return TD_PUMP_TORN;
     case TD_STREAM_INTERRUPTED:
       continue; /* `between` decides whether to stop */
@@ -181,9 +182,9 @@ td_pump_result td_session_pump(td_session *s, bool (*between)(void *user),
                  ? TD_PUMP_STREAM_ERROR
                  : TD_PUMP_ABORTED;
     }
-    if (td_runner_state_apply(s->st, &ck, &tr, reason, sizeof reason) < 0)
-      return td_session_fail(s, &rec, reason, false) ? TD_PUMP_STREAM_ERROR
-                                                     : TD_PUMP_ABORTED;
+    if (td_runner_state_apply(s->st, &ck, &tr, &err) < 0)
+      return td_session_fail(s, &rec, err.msg, false) ? TD_PUMP_STREAM_ERROR
+                                                      : TD_PUMP_ABORTED;
     s->ev.record = rec.index;
     s->ev.offset = rec.offset;
     if (s->use_limit)

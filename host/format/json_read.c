@@ -51,7 +51,7 @@ void td_json_reader_free(td_json_reader *p) {
 int td_json_read_fail(td_json_reader *p, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  g_vsnprintf(p->reason, p->reason_len, fmt, ap);
+  td_err_setv(p->err, fmt, ap);
   va_end(ap);
   return -1;
 }
@@ -394,9 +394,8 @@ static bool is_update(const char *name) {
 }
 
 int td_json_read_line(td_json_reader *p, const char *line, size_t len,
-                      td_ckpt *out, char *reason, size_t reason_len) {
-  p->reason = reason;
-  p->reason_len = reason_len;
+                       td_ckpt *out, td_err *err) {
+  p->err = err;
   g_hash_table_remove_all(p->notes);
   g_string_truncate(p->path, 0);
   g_array_set_size(p->ports, 0);
@@ -404,12 +403,12 @@ int td_json_read_line(td_json_reader *p, const char *line, size_t len,
 
   if (td_json_read_scan(p, line, len))
     return -1;
-  GError *err = NULL;
+  GError *gerr = NULL;
   /* json-glib takes a gssize; the caller bounds lines far below it. */
-  if (!json_parser_load_from_data(p->json, line, (gssize)len, &err)) {
+  if (!json_parser_load_from_data(p->json, line, (gssize)len, &gerr)) {
     /* Not expected after the scan; json-glib's message is one line. */
-    td_json_read_fail(p, "invalid JSON: %s", err->message);
-    g_error_free(err);
+    td_json_read_fail(p, "invalid JSON: %s", gerr->message);
+    g_error_free(gerr);
     return -1;
   }
   JsonNode *root = json_parser_get_root(p->json);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "core/decoder.h"
+#include "core/error.h"
 
 typedef struct td_json_reader td_json_reader;
 
@@ -14,9 +15,9 @@ void td_json_reader_free(td_json_reader *p);
 
 /**
  * Parses one line.  Returns 0 with `out` filled in (valid until the next
- * call), or -1 with a one-line `reason`.
+ * call), or -1 with a one-line reason in `err`.
  */
 int td_json_read_line(td_json_reader *p, const char *line, size_t len,
-                      td_ckpt *out, char *reason, size_t reason_len);
+                       td_ckpt *out, td_err *err);
 
 #endif

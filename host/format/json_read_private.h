@@ -37,11 +37,10 @@ struct td_json_reader {
   GArray *ports;     /* thermos_port, pointing into the JSON tree */
   GHashTable *notes; /* member path -> note, usually empty */
   GString *path;     /* the scanner's current member path */
-  char *reason;      /* the caller's buffer, during one call */
-  size_t reason_len;
+  td_err *err;       /* the caller's, during one call */
 };
 
-/** Fills the caller's reason buffer; returns -1. */
+/** Sets the caller's error; returns -1. */
 int td_json_read_fail(td_json_reader *p, const char *fmt, ...)
     G_GNUC_PRINTF(2, 3);
 /** Appends user text to a reason: non-printable bytes as \xHH (so the

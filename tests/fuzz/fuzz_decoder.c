@@ -18,9 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   td_decoder dec;
   td_decoder_init(&dec);
   td_ckpt ck;
-  char detail[256];
-  detail[0] = '\0';
-  if (td_decode_ckpt(&dec, data, size, &ck, detail, sizeof detail) == 0) {
+  td_err detail;
+  td_err_clear(&detail);
+  if (td_decode_ckpt(&dec, data, size, &ck, &detail) == 0) {
     if (ck.has_header) {
       check_str(ck.header.task_id, data, size);
       check_str(ck.header.sandbox, data, size);
@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     if (ck.has_process)
       check_str(ck.process.process, data, size);
-  } else if (memchr(detail, '\0', sizeof detail) == NULL) {
+  } else if (memchr(detail.msg, '\0', sizeof detail.msg) == NULL) {
     __builtin_trap(); /* the reason must be a terminated string */
   }
   td_decoder_clear(&dec);

@@ -23,8 +23,8 @@ static void encode_line(td_json_reader *p, td_decoder *dec, GByteArray *out,
   if (blank(s, len))
     return;
   td_ckpt ck;
-  char reason[512];
-  if (td_json_read_line(p, s, len, &ck, reason, sizeof reason))
+  td_err reason;
+  if (td_json_read_line(p, s, len, &ck, &reason))
     return;
   GError *err = NULL;
   g_byte_array_set_size(out, 0);
@@ -41,7 +41,7 @@ static void encode_line(td_json_reader *p, td_decoder *dec, GByteArray *out,
   if (n != out->len - 4)
     __builtin_trap();
   td_ckpt back;
-  if (td_decode_ckpt(dec, b + 4, n, &back, reason, sizeof reason))
+  if (td_decode_ckpt(dec, b + 4, n, &back, &reason))
     __builtin_trap(); /* encode wrote what the decoder rejects */
   if (back.has_header != ck.has_header || back.has_task != ck.has_task ||
       back.has_process != ck.has_process)

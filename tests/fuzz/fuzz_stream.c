@@ -71,11 +71,11 @@ static void run(int fd, bool truncate, bool recovery) {
   td_decoder dec;
   td_decoder_init(&dec);
   thermos_runner_state *st = td_runner_state_new(truncate, recovery);
-  char reason[512];
+  td_err err;
   uint64_t expect = 0;
   for (;;) {
     td_record rec;
-    td_frame_status s = td_framing_next(fr, &rec, reason, sizeof reason);
+    td_frame_status s = td_framing_next(fr, &rec, &err);
     if (s == TD_FRAME_INTERRUPTED)
       continue;
     if (s != TD_FRAME_OK)
@@ -83,11 +83,11 @@ static void run(int fd, bool truncate, bool recovery) {
     if (rec.index != expect++)
       __builtin_trap();
     td_ckpt ck;
-    if (td_decode_ckpt(&dec, rec.body, rec.len, &ck, reason, sizeof reason))
+    if (td_decode_ckpt(&dec, rec.body, rec.len, &ck, &err))
       continue; /* the state machine never sees an undecodable record */
     td_transition tr;
     /* On an error the state is unchanged: go on, to reach more states. */
-    (void)td_runner_state_apply(st, &ck, &tr, reason, sizeof reason);
+    (void)td_runner_state_apply(st, &ck, &tr, &err);
   }
   walk_state(st);
   td_runner_state_free(st);
