@@ -394,7 +394,7 @@ static bool is_update(const char *name) {
 }
 
 int td_json_read_line(td_json_reader *p, const char *line, size_t len,
-                       td_ckpt *out, td_err *err) {
+                      td_ckpt *out, td_err *err) {
   p->err = err;
   g_hash_table_remove_all(p->notes);
   g_string_truncate(p->path, 0);

@@ -18,6 +18,6 @@ void td_json_reader_free(td_json_reader *p);
  * call), or -1 with a one-line reason in `err`.
  */
 int td_json_read_line(td_json_reader *p, const char *line, size_t len,
-                       td_ckpt *out, td_err *err);
+                      td_ckpt *out, td_err *err);
 
 #endif
