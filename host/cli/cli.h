@@ -64,6 +64,7 @@ int td_cmd_plugins(int argc, char **argv);
 int td_cmd_check(int argc, char **argv);
 int td_cmd_tail(int argc, char **argv);
 int td_cmd_watch(int argc, char **argv);
+int td_cmd_status(int argc, char **argv);
 
 struct td_config_args;
 /** -c, -o and -p as given before the command. */

@@ -25,6 +25,8 @@ static const char USAGE[] =
     "  tail [--forever] [--linger S] FILE\n"
     "                      dispatch FILE, then what is appended to it\n"
     "  watch ROOT...       follow every task under Thermos checkpoint roots\n"
+    "  status [--only active|finished] [-v N] [--json] ROOT... [-- REGEX...]\n"
+    "                      list the tasks under checkpoint roots\n"
     "  plugins [-v]        list the modules and the configured instances\n"
     "  check               load the configuration and every enabled plugin\n"
     "  state [--json] [--truncate] [--strict] FILE\n"
@@ -118,6 +120,7 @@ static const command COMMANDS[] = {
     {"encode", td_cmd_encode, false},   {"replay", td_cmd_replay, true},
     {"plugins", td_cmd_plugins, false}, {"check", td_cmd_check, false},
     {"tail", td_cmd_tail, true},        {"watch", td_cmd_watch, true},
+    {"status", td_cmd_status, false},
 };
 
 int main(int argc, char **argv) {

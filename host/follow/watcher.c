@@ -8,7 +8,6 @@
 #include "watcher.h"
 
 #include <errno.h>
-#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +19,7 @@
 #include "core/diag.h"
 #include "event_loop.h"
 #include "inotify.h"
+#include "roots.h"
 #include "core/stream_reader.h"
 
 typedef enum target_kind {
@@ -215,13 +215,6 @@ static bool finished_and_covered(td_watcher *w, task *t) {
   return covered;
 }
 
-static bool is_finished(const root *r, const char *id) {
-  char *marker = g_build_filename(r->path, "tasks", "finished", id, NULL);
-  bool exists = g_file_test(marker, G_FILE_TEST_EXISTS);
-  g_free(marker);
-  return exists;
-}
-
 static void add_task(td_watcher *w, root *r, const char *id, bool later) {
   char *runner = g_build_filename(r->path, "checkpoints", id, "runner", NULL);
   if (g_hash_table_contains(w->tasks, runner)) {
@@ -234,7 +227,7 @@ static void add_task(td_watcher *w, root *r, const char *id, bool later) {
   t->dir = g_build_filename(r->path, "checkpoints", id, NULL);
   t->runner = runner;
   t->created_later = later;
-  t->finished = is_finished(r, id);
+  t->finished = td_root_task_finished(r->path, id);
   g_hash_table_insert(w->tasks, t->runner, t);
   t->wd =
       add_watch(w, t->dir,
@@ -321,13 +314,8 @@ static void scan_tasks(td_watcher *w, root *r) {
 static void add_root(td_watcher *w, const char *path, bool later) {
   /* By its real path: a glob over Mesos run directories also matches the
    * `latest` link to one of them, which must not be followed twice. */
-  char *real = realpath(path, NULL);
-  if (!real || g_hash_table_contains(w->real_roots, real)) {
-    free(real);
+  if (!td_root_first_visit(w->real_roots, path))
     return;
-  }
-  g_hash_table_add(w->real_roots, g_strdup(real));
-  free(real);
   root *r = g_new0(root, 1);
   r->path = g_strdup(path);
   r->found_later = later;
@@ -339,15 +327,16 @@ static void add_root(td_watcher *w, const char *path, bool later) {
   scan_checkpoints(w, r, later);
 }
 
-static bool has_glob(const char *s) { return strpbrk(s, "*?[") != NULL; }
+static void add_root_now(const char *path, void *user) {
+  add_root(user, path, false);
+}
+
+static void add_root_later(const char *path, void *user) {
+  add_root(user, path, true);
+}
 
 static void expand(td_watcher *w, const char *pattern, bool later) {
-  glob_t g;
-  if (glob(pattern, GLOB_ONLYDIR | GLOB_NOSORT, NULL, &g) == 0) {
-    for (size_t i = 0; i < g.gl_pathc; i++)
-      add_root(w, g.gl_pathv[i], later);
-  }
-  globfree(&g);
+  td_root_expand(pattern, later ? add_root_later : add_root_now, w);
 }
 
 static gboolean rescan(gpointer user) {
@@ -498,7 +487,8 @@ void td_watcher_tick(td_watcher *w) {
 td_watcher *td_watcher_start(td_follow_ctx *ctx, char **roots, int n_roots,
                              double rescan_interval) {
   for (int i = 0; i < n_roots; i++) {
-    if (!has_glob(roots[i]) && !g_file_test(roots[i], G_FILE_TEST_IS_DIR)) {
+    if (!td_root_is_pattern(roots[i]) &&
+        !g_file_test(roots[i], G_FILE_TEST_IS_DIR)) {
       td_error("%s: %s", roots[i],
                g_file_test(roots[i], G_FILE_TEST_EXISTS) ? g_strerror(ENOTDIR)
                                                          : g_strerror(ENOENT));
@@ -527,7 +517,7 @@ td_watcher *td_watcher_start(td_follow_ctx *ctx, char **roots, int n_roots,
     w->inotify_source = td_add_fd_watch(w->inotify, on_inotify, w);
   }
   for (int i = 0; i < n_roots; i++) {
-    if (has_glob(roots[i])) {
+    if (td_root_is_pattern(roots[i])) {
       g_ptr_array_add(w->patterns, g_strdup(roots[i]));
       expand(w, roots[i], false);
     } else {

@@ -1,0 +1,473 @@
+/*
+ * `status [--only active|finished] [-v N] [--json] ROOT... [-- REGEX...]`:
+ * Aurora's `thermos status` for the tasks under checkpoint roots.
+ *
+ * Each stream is read at most once, and only as far as the output needs:
+ * a task the REGEXes or --only leave out is decided on its directory name
+ * alone (its stream is never opened); -v 0 needs only the owner of the
+ * stream file (one fstat); -v 1 and more need the latest task status,
+ * which may come with the last record, so the stream is read to its end,
+ * or to the first damage, and no further.  One state is kept at a time
+ * (each process's latest run only), printed and freed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "config/config.h"
+#include "core/diag.h"
+#include "core/error.h"
+#include "core/framing.h"
+#include "core/runner_state.h"
+#include "core/stream_reader.h"
+#include "format/json_write.h"
+#include "status_tasks.h"
+
+static const char STATUS_USAGE[] =
+    "Usage: thermos-dispatch status [--only active|finished] [-v N] [--json]\n"
+    "                               ROOT... [-- REGEX...]\n"
+    "List the tasks under the Thermos checkpoint ROOTs (glob patterns are\n"
+    "expanded), as 'thermos status' does: those whose id a REGEX matches\n"
+    "(anywhere in the id), or all without one.  Everything after '--' is a\n"
+    "REGEX.  Exit status 1 and \"No tasks found.\" when none is listed.\n"
+    "\n"
+    "  --only active|finished\n"
+    "               list only active or only finished tasks\n"
+    "  -v, --verbosity N\n"
+    "               0: id and owner (default); 1: and state and start time;\n"
+    "               2: and user, ports and sandbox; 3: and each process's\n"
+    "               latest run\n"
+    "  --json       one JSON object per task, with the same fields\n"
+    "  -h, --help   show this help and exit\n";
+
+typedef struct status_options {
+  td_status_only only;
+  int64_t verbosity;
+  bool json;
+  const char *bad_only, *bad_verbosity;
+} status_options;
+
+enum { OPT_ONLY = 256, OPT_JSON };
+
+static bool status_option(int opt, void *user) {
+  status_options *o = user;
+  switch (opt) {
+  case OPT_ONLY:
+    if (strcmp(optarg, "active") == 0)
+      o->only = TD_STATUS_ACTIVE;
+    else if (strcmp(optarg, "finished") == 0)
+      o->only = TD_STATUS_FINISHED;
+    else
+      o->bad_only = optarg;
+    return true;
+  case 'v':
+    if (!td_parse_int(optarg, &o->verbosity) || o->verbosity < 0 ||
+        o->verbosity > 3)
+      o->bad_verbosity = optarg;
+    return true;
+  case OPT_JSON:
+    o->json = true;
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* What was read of one task's stream. */
+typedef struct task_view {
+  bool opened;              /* its stream could be read at all */
+  uid_t uid;                /* the stream file's owner, when opened */
+  thermos_runner_state *st; /* -v 1 and more */
+  bool damaged;             /* read up to a damage, with a warning */
+} task_view;
+
+/* Reads the stream to its end or its first damage (a warning each). */
+static void read_state(td_stream *s, thermos_runner_state *st, bool *damaged) {
+  td_record rec;
+  td_ckpt ck;
+  td_transition tr;
+  td_err err;
+  for (;;) {
+    switch (td_stream_next(s, &rec, &ck)) {
+    case TD_STREAM_RECORD:
+      if (td_runner_state_apply(st, &ck, &tr, &err) < 0) {
+        td_stream_report(s, &rec, err.msg, true);
+        *damaged = true;
+        return;
+      }
+      break;
+    case TD_STREAM_END:
+      return;
+    case TD_STREAM_INTERRUPTED:
+      break;
+    case TD_STREAM_IO:
+      td_warning("%s: %s", td_stream_path(s), td_stream_reason(s));
+      *damaged = true;
+      return;
+    case TD_STREAM_TORN:
+    case TD_STREAM_ERROR:
+    default:
+      td_stream_report(s, &rec, td_stream_reason(s), true);
+      *damaged = true;
+      return;
+    }
+  }
+}
+
+static void view_task(const td_status_task *t, int verbosity, task_view *v) {
+  memset(v, 0, sizeof *v);
+  char *path = g_build_filename(t->root, "checkpoints", t->id, "runner", NULL);
+  GString *shown = g_string_new(NULL);
+  td_escape_bytes(shown, path, strlen(path));
+  /* The task's own directory must not be a link out of the root either;
+   * the stream is opened without following a link, and only if regular. */
+  char *dir = g_path_get_dirname(path);
+  struct stat sb;
+  const char *why = NULL;
+  td_stream *s = NULL;
+  if (lstat(dir, &sb) != 0)
+    why = g_strerror(errno);
+  else if (S_ISLNK(sb.st_mode))
+    why = "a symbolic link";
+  else if (!S_ISDIR(sb.st_mode))
+    why = g_strerror(ENOTDIR);
+  if (why) {
+    td_warning("%.*s: %s", (int)(shown->len - strlen("/runner")), shown->str,
+               why);
+  } else {
+    int err = 0;
+    s = td_stream_open_followed(path, TD_MAX_RECORD_SIZE_LIMIT, &err);
+    if (!s)
+      td_warning("%s: %s", shown->str, td_stream_open_reason(path, err));
+  }
+  if (s && fstat(td_stream_fd(s), &sb) == 0) {
+    v->opened = true;
+    v->uid = sb.st_uid;
+    if (verbosity >= 1) {
+      v->st = td_runner_state_new(true, false);
+      td_runner_state_set_max_processes(v->st, TD_MAX_PROCESSES_DEFAULT);
+      read_state(s, v->st, &v->damaged);
+    }
+  }
+  if (s)
+    td_stream_close(s);
+  g_free(dir);
+  g_string_free(shown, TRUE);
+  g_free(path);
+}
+
+static void view_clear(task_view *v) {
+  if (v->st)
+    td_runner_state_free(v->st);
+}
+
+/* The owner's name, looked up once per uid (thousands of tasks share a
+ * handful of users). */
+static const char *owner_name(GHashTable *cache, uid_t uid) {
+  gpointer key = GUINT_TO_POINTER(uid);
+  const char *name = g_hash_table_lookup(cache, key);
+  if (name)
+    return name;
+  struct passwd *pw = getpwuid(uid);
+  char *made = pw ? g_strdup(pw->pw_name) : g_strdup_printf("uid:%u", uid);
+  g_hash_table_insert(cache, key, made);
+  return made;
+}
+
+/* time.asctime(time.localtime(s)): "Sat Dec  5 16:55:16 2026". */
+static void put_asctime(GString *out, double s, int width) {
+  char buf[64];
+  struct tm tm;
+  time_t t = (time_t)s;
+  if (s > -1e15 && s < 1e15 && localtime_r(&t, &tm) &&
+      strftime(buf, sizeof buf, "%a %b %e %H:%M:%S %Y", &tm) > 0)
+    g_string_append_printf(out, "%*s", width, buf);
+  else
+    g_string_append_printf(out, "%*.0f", width, s);
+}
+
+static void put_escaped(GString *out, thermos_str s) {
+  td_escape_bytes(out, s.data, s.len);
+}
+
+static const char *task_state_text(const thermos_runner_state *st) {
+  size_t n = td_runner_state_task_status_count(st);
+  if (n == 0)
+    return "Unknown";
+  const thermos_task_status *ts = td_runner_state_task_status(st, n - 1);
+  const char *name =
+      (ts->present & THERMOS_TS_STATE) ? td_task_state_name(ts->state) : NULL;
+  return name ? name : "Unknown";
+}
+
+static void text_processes(GString *out, const thermos_runner_state *st) {
+  TD_PUT_LIT(out, "    process table:\n");
+  for (size_t i = 0; i < td_runner_state_process_count(st); i++) {
+    TD_PUT_LIT(out, "      - ");
+    put_escaped(out, td_runner_state_process_name(st, i));
+    g_string_append_printf(out, " runs: %" G_GUINT64_FORMAT,
+                           td_runner_state_runs_started_at(st, i));
+    size_t runs = td_runner_state_run_count_at(st, i);
+    const thermos_process_status *r = td_runner_state_run_at(st, i, runs - 1);
+    TD_PUT_LIT(out, " last: pid=");
+    if ((r->present & THERMOS_PS_PID) && r->pid)
+      g_string_append_printf(out, "%d", r->pid);
+    else
+      TD_PUT_LIT(out, "None");
+    TD_PUT_LIT(out, ", rc=");
+    if (r->present & THERMOS_PS_RETURN_CODE)
+      g_string_append_printf(out, "%d", r->return_code);
+    TD_PUT_LIT(out, ", finish:");
+    if ((r->present & THERMOS_PS_STOP_TIME) && r->stop_time != 0)
+      put_asctime(out, r->stop_time, 0);
+    else
+      TD_PUT_LIT(out, "None");
+    const char *name = (r->present & THERMOS_PS_STATE)
+                           ? td_process_state_name(r->state)
+                           : NULL;
+    g_string_append_printf(out, ", state:%s\n", name ? name : "Unknown");
+  }
+  TD_PUT_LIT(out, "\n");
+}
+
+/* One task as Aurora prints it. */
+static void text_task(GString *out, const td_status_task *t, const task_view *v,
+                      int verbosity, GHashTable *owners) {
+  GString *id = g_string_new(NULL);
+  td_escape_bytes(id, t->id, strlen(t->id));
+  g_string_append_printf(out, "  %-20s [owner: %8s]", id->str,
+                         v->opened ? owner_name(owners, v->uid) : "-");
+  g_string_free(id, TRUE);
+  if (verbosity == 0) {
+    TD_PUT_LIT(out, "\n");
+    return;
+  }
+  const thermos_runner_header *h = v->st ? td_runner_state_header(v->st) : NULL;
+  if (!h) {
+    TD_PUT_LIT(out, " - checkpoint stream CORRUPT or outdated format\n");
+    return;
+  }
+  g_string_append_printf(out, "  state: %8s start: ", task_state_text(v->st));
+  if (h->present & THERMOS_RH_LAUNCH_TIME_MS)
+    put_asctime(out, (double)h->launch_time_ms / 1000.0, 25);
+  else
+    g_string_append_printf(out, "%25s", "None");
+  TD_PUT_LIT(out, "\n");
+  if (verbosity < 2)
+    return;
+  TD_PUT_LIT(out, "    user: ");
+  if (h->present & THERMOS_RH_USER)
+    put_escaped(out, h->user);
+  else
+    TD_PUT_LIT(out, "None");
+  TD_PUT_LIT(out, " ports:");
+  if (h->n_ports == 0)
+    TD_PUT_LIT(out, " None");
+  for (size_t i = 0; i < h->n_ports; i++) {
+    TD_PUT_LIT(out, " ");
+    put_escaped(out, h->ports[i].name);
+    g_string_append_printf(out, " -> %" G_GINT64_FORMAT, h->ports[i].port);
+  }
+  TD_PUT_LIT(out, "\n    sandbox: ");
+  if (h->present & THERMOS_RH_SANDBOX)
+    put_escaped(out, h->sandbox);
+  else
+    TD_PUT_LIT(out, "None");
+  TD_PUT_LIT(out, "\n");
+  if (verbosity >= 3)
+    text_processes(out, v->st);
+}
+
+static void json_str(GString *out, const char *s) {
+  td_json_write_string(out, s, strlen(s));
+}
+
+static void json_processes(GString *out, const thermos_runner_state *st) {
+  TD_PUT_LIT(out, ",\"processes\":[");
+  for (size_t i = 0; i < td_runner_state_process_count(st); i++) {
+    if (i)
+      TD_PUT_LIT(out, ",");
+    thermos_str name = td_runner_state_process_name(st, i);
+    TD_PUT_LIT(out, "{\"name\":");
+    td_json_write_string(out, name.data, name.len);
+    g_string_append_printf(out, ",\"runs\":%" G_GUINT64_FORMAT ",\"last\":",
+                           td_runner_state_runs_started_at(st, i));
+    size_t runs = td_runner_state_run_count_at(st, i);
+    td_json_write_process_status(out, td_runner_state_run_at(st, i, runs - 1));
+    TD_PUT_LIT(out, "}");
+  }
+  TD_PUT_LIT(out, "]");
+}
+
+/* The same fields as the text, by verbosity; null where the stream did
+ * not say. */
+static void json_task(GString *out, const td_status_task *t, const task_view *v,
+                      int verbosity, GHashTable *owners) {
+  TD_PUT_LIT(out, "{\"id\":");
+  json_str(out, t->id);
+  TD_PUT_LIT(out, ",\"root\":");
+  json_str(out, t->root);
+  TD_PUT_LIT(out, ",\"status\":");
+  json_str(out, t->finished ? "finished" : "active");
+  TD_PUT_LIT(out, ",\"owner\":");
+  if (v->opened)
+    json_str(out, owner_name(owners, v->uid));
+  else
+    TD_PUT_LIT(out, "null");
+  if (verbosity >= 1) {
+    const thermos_runner_header *h =
+        v->st ? td_runner_state_header(v->st) : NULL;
+    size_t n = v->st ? td_runner_state_task_status_count(v->st) : 0;
+    const thermos_task_status *ts =
+        n ? td_runner_state_task_status(v->st, n - 1) : NULL;
+    TD_PUT_LIT(out, ",\"damaged\":");
+    if (v->damaged || !v->opened)
+      TD_PUT_LIT(out, "true");
+    else
+      TD_PUT_LIT(out, "false");
+    TD_PUT_LIT(out, ",\"state\":");
+    if (ts && (ts->present & THERMOS_TS_STATE))
+      td_json_write_task_state(out, ts->state);
+    else
+      TD_PUT_LIT(out, "null");
+    TD_PUT_LIT(out, ",\"launch_time_ms\":");
+    if (h && (h->present & THERMOS_RH_LAUNCH_TIME_MS))
+      g_string_append_printf(out, "%" G_GINT64_FORMAT, h->launch_time_ms);
+    else
+      TD_PUT_LIT(out, "null");
+    if (verbosity >= 2) {
+      TD_PUT_LIT(out, ",\"user\":");
+      if (h && (h->present & THERMOS_RH_USER))
+        td_json_write_string(out, h->user.data, h->user.len);
+      else
+        TD_PUT_LIT(out, "null");
+      TD_PUT_LIT(out, ",\"ports\":{");
+      for (size_t i = 0; h && i < h->n_ports; i++) {
+        if (i)
+          TD_PUT_LIT(out, ",");
+        td_json_write_string(out, h->ports[i].name.data, h->ports[i].name.len);
+        g_string_append_printf(out, ":%" G_GINT64_FORMAT, h->ports[i].port);
+      }
+      TD_PUT_LIT(out, "},\"sandbox\":");
+      if (h && (h->present & THERMOS_RH_SANDBOX))
+        td_json_write_string(out, h->sandbox.data, h->sandbox.len);
+      else
+        TD_PUT_LIT(out, "null");
+    }
+    if (verbosity >= 3) {
+      if (v->st)
+        json_processes(out, v->st);
+      else
+        TD_PUT_LIT(out, ",\"processes\":[]");
+    }
+  }
+  TD_PUT_LIT(out, "}\n");
+}
+
+/* Prints the tasks of one kind; returns how many. */
+static size_t print_tasks(const td_status_list *l, bool finished,
+                          const status_options *o, GHashTable *owners) {
+  GString *out = g_string_sized_new(1 << 16);
+  size_t shown = 0;
+  for (guint i = 0; i < l->tasks->len; i++) {
+    const td_status_task *t = g_ptr_array_index(l->tasks, i);
+    if (t->finished != finished)
+      continue;
+    if (shown++ == 0 && !o->json)
+      g_string_append(out, finished ? "Finished tasks:\n" : "Active tasks:\n");
+    task_view v;
+    view_task(t, (int)o->verbosity, &v);
+    if (o->json)
+      json_task(out, t, &v, (int)o->verbosity, owners);
+    else
+      text_task(out, t, &v, (int)o->verbosity, owners);
+    view_clear(&v);
+    /* Written as it goes: a warning on stderr stays next to its task. */
+    td_write_stdout(out->str, out->len);
+    fflush(stdout);
+    g_string_truncate(out, 0);
+  }
+  if (shown && !o->json)
+    td_write_stdout("\n", 1);
+  g_string_free(out, TRUE);
+  return shown;
+}
+
+/* The REGEXes after "--"; NULL (reported) if one does not compile. */
+static GPtrArray *compile_regexes(char **args, int n) {
+  GPtrArray *res =
+      g_ptr_array_new_with_free_func((GDestroyNotify)g_regex_unref);
+  for (int i = 0; i < n; i++) {
+    /* RAW: ids are bytes, not necessarily UTF-8. */
+    GRegex *re = g_regex_new(args[i], G_REGEX_RAW, 0, NULL);
+    if (!re) {
+      td_usage_error("status", "invalid REGEX '%s'", args[i]);
+      g_ptr_array_free(res, TRUE);
+      return NULL;
+    }
+    g_ptr_array_add(res, re);
+  }
+  return res;
+}
+
+int td_cmd_status(int argc, char **argv) {
+  static const struct option options[] = {
+      {"only", required_argument, NULL, OPT_ONLY},
+      {"verbosity", required_argument, NULL, 'v'},
+      {"json", no_argument, NULL, OPT_JSON},
+      {NULL, 0, NULL, 0}};
+  static const td_command_spec spec = {
+      "status", STATUS_USAGE, options, "v:", status_option, 0, -1};
+  /* Everything after the first "--" is a REGEX: split before getopt,
+   * which would move the "--" and lose where the ROOTs end. */
+  int n_args = argc, first_regex = argc;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--") == 0) {
+      n_args = i;
+      first_regex = i + 1;
+      break;
+    }
+  }
+  status_options o = {TD_STATUS_BOTH, 0, false, NULL, NULL};
+  int rc = td_parse_command(n_args, argv, &spec, &o);
+  if (rc != TD_PARSE_CONTINUE)
+    return rc;
+  if (o.bad_only)
+    return td_usage_error("status",
+                          "--only: expected 'active' or 'finished', not '%s'",
+                          o.bad_only);
+  if (o.bad_verbosity)
+    return td_usage_error("status",
+                          "--verbosity: expected an integer from 0 to 3, not "
+                          "'%s'",
+                          o.bad_verbosity);
+  if (optind >= n_args)
+    return td_usage_error("status", "missing ROOT");
+  GPtrArray *regexes = compile_regexes(argv + first_regex, argc - first_regex);
+  if (!regexes)
+    return TD_EXIT_USAGE;
+
+  td_status_list l;
+  td_status_list_collect(&l, argv + optind, n_args - optind, regexes, o.only);
+  GHashTable *owners =
+      g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+  size_t shown = 0;
+  if (o.only != TD_STATUS_FINISHED)
+    shown += print_tasks(&l, false, &o, owners);
+  if (o.only != TD_STATUS_ACTIVE)
+    shown += print_tasks(&l, true, &o, owners);
+  g_hash_table_destroy(owners);
+  td_status_list_clear(&l);
+  g_ptr_array_free(regexes, TRUE);
+  if (shown == 0) {
+    if (!o.json)
+      td_write_stdout("No tasks found.\n", 16);
+    return 1;
+  }
+  return TD_EXIT_OK;
+}
