@@ -1,7 +1,8 @@
 # Benchmarks: make bench (not part of make check).
 #
 # The helpers are EXTRA_PROGRAMS so a plain `make` does not build them; the
-# bench target builds them and the program, then runs tests/bench/run-bench.sh.
+# bench target builds them and the program, then runs tests/bench/run-bench.sh
+# and tests/bench/run-status-bench.sh (`status` over 10,000 tasks).
 # Set BENCH_DIR to keep the generated stream (about 57 MB) between runs;
 # BENCH_RECORDS, BENCH_PROCESSES, BENCH_SEED and BENCH_RUNS are passed through
 # from the environment (see run-bench.sh).
@@ -15,7 +16,8 @@ tests_bench_gen_stream_SOURCES = tests/bench/gen-stream.c
 tests_bench_measure_SOURCES = tests/bench/measure.c
 tests_bench_latency_SOURCES = tests/bench/latency.c
 EXTRA_DIST += tests/bench/gen-stream.c tests/bench/measure.c \
-	tests/bench/run-bench.sh tests/bench/run-follow-bench.sh
+	tests/bench/run-bench.sh tests/bench/run-follow-bench.sh \
+	tests/bench/run-status-bench.sh
 CLEANFILES += tests/bench/gen-stream$(EXEEXT) tests/bench/measure$(EXEEXT) \
 	tests/bench/latency$(EXEEXT)
 
@@ -43,3 +45,7 @@ bench: thermos-dispatch$(EXEEXT) plugins/logger/logger.la \
 	TIMESTAMP_PLUGIN='$(abs_top_builddir)/tests/bench/.libs/timestamp.so' \
 	BENCH_DIR='$(BENCH_DIR)' \
 	$(SHELL) '$(abs_top_srcdir)/tests/bench/run-bench.sh'
+	THERMOS_DISPATCH='$(abs_top_builddir)/thermos-dispatch$(EXEEXT)' \
+	GEN_STREAM='$(abs_top_builddir)/tests/bench/gen-stream$(EXEEXT)' \
+	MEASURE='$(abs_top_builddir)/tests/bench/measure$(EXEEXT)' \
+	$(SHELL) '$(abs_top_srcdir)/tests/bench/run-status-bench.sh'
