@@ -208,6 +208,14 @@ task "$c" "$(printf 'tab\tx')" "$AUR/hello_world/runner" finished
 td status --only finished "$c" -- tab
 check_rc 0
 check_stdout "Finished tasks:" "  tab\\x09x             $own" ""
+# ... and in warnings.
+task "$c" "$(printf 'nl\nx')" "$GEN/broken-bad_transition-0.ckpt" finished
+td status -v 1 --only finished "$c" -- nl
+check_rc 0
+check_stderr "thermos-dispatch: warning: $c/checkpoints/nl\\x0ax/runner: record 17 at byte 977: invalid transition WAITING => RUNNING"
+check_stdout "Finished tasks:" \
+	"  nl\\x0ax              $own  state:   ACTIVE start:  Sun Sep 20 16:34:29 2020" \
+	""
 
 # Usage errors: exit 64, one line, nothing on stdout.
 hint="(see 'thermos-dispatch status --help')"

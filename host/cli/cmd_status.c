@@ -86,8 +86,18 @@ typedef struct task_view {
   bool damaged;             /* read up to a damage, with a warning */
 } task_view;
 
+/* Where a stream is damaged, named by `shown` (the path escaped: the id is
+ * the task's). */
+static void warn_at(const char *shown, const td_record *rec,
+                    const char *reason) {
+  td_warning("%s: record %" G_GUINT64_FORMAT " at byte %" G_GUINT64_FORMAT
+             ": %s",
+             shown, rec->index, rec->offset, reason);
+}
+
 /* Reads the stream to its end or its first damage (a warning each). */
-static void read_state(td_stream *s, thermos_runner_state *st, bool *damaged) {
+static void read_state(td_stream *s, const char *shown,
+                       thermos_runner_state *st, bool *damaged) {
   td_record rec;
   td_ckpt ck;
   td_transition tr;
@@ -96,7 +106,7 @@ static void read_state(td_stream *s, thermos_runner_state *st, bool *damaged) {
     switch (td_stream_next(s, &rec, &ck)) {
     case TD_STREAM_RECORD:
       if (td_runner_state_apply(st, &ck, &tr, &err) < 0) {
-        td_stream_report(s, &rec, err.msg, true);
+        warn_at(shown, &rec, err.msg);
         *damaged = true;
         return;
       }
@@ -106,13 +116,13 @@ static void read_state(td_stream *s, thermos_runner_state *st, bool *damaged) {
     case TD_STREAM_INTERRUPTED:
       break;
     case TD_STREAM_IO:
-      td_warning("%s: %s", td_stream_path(s), td_stream_reason(s));
+      td_warning("%s: %s", shown, td_stream_reason(s));
       *damaged = true;
       return;
     case TD_STREAM_TORN:
     case TD_STREAM_ERROR:
     default:
-      td_stream_report(s, &rec, td_stream_reason(s), true);
+      warn_at(shown, &rec, td_stream_reason(s));
       *damaged = true;
       return;
     }
@@ -151,7 +161,7 @@ static void view_task(const td_status_task *t, int verbosity, task_view *v) {
     if (verbosity >= 1) {
       v->st = td_runner_state_new(true, false);
       td_runner_state_set_max_processes(v->st, TD_MAX_PROCESSES_DEFAULT);
-      read_state(s, v->st, &v->damaged);
+      read_state(s, shown->str, v->st, &v->damaged);
     }
   }
   if (s)
@@ -378,8 +388,13 @@ static size_t print_tasks(const td_status_list *l, bool finished,
     const td_status_task *t = g_ptr_array_index(l->tasks, i);
     if (t->finished != finished)
       continue;
-    if (shown++ == 0 && !o->json)
-      g_string_append(out, finished ? "Finished tasks:\n" : "Active tasks:\n");
+    if (shown++ == 0 && !o->json) {
+      const char *title = finished ? "Finished tasks:\n" : "Active tasks:\n";
+      td_write_stdout(title, strlen(title));
+    }
+    /* What is printed so far goes out before this task's warnings, so
+     * that on a terminal each warning comes just before its task. */
+    fflush(stdout);
     task_view v;
     view_task(t, (int)o->verbosity, &v);
     if (o->json)
@@ -387,9 +402,7 @@ static size_t print_tasks(const td_status_list *l, bool finished,
     else
       text_task(out, t, &v, (int)o->verbosity, owners);
     view_clear(&v);
-    /* Written as it goes: a warning on stderr stays next to its task. */
     td_write_stdout(out->str, out->len);
-    fflush(stdout);
     g_string_truncate(out, 0);
   }
   if (shown && !o->json)
