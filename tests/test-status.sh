@@ -102,6 +102,18 @@ check_rc 0
 check_stderr_empty
 check_stdout "Finished tasks:" "  failure              $own" ""
 
+# A root named twice, or through a link (Mesos's runs/latest), is listed
+# once.
+ln -s "$b" "$tmp/runs/latest"
+td status "$b" "$tmp/runs/*" "$a" "$a/." -- sleep60 ports
+check_rc 0
+check_stderr_empty
+check_stdout "Active tasks:" \
+	"  sleep60              $own" \
+	"  ports                $own" \
+	""
+rm "$tmp/runs/latest"
+
 # Nothing matches: exit 1, the exact text.
 td status "$a" -- nothing
 check_rc 1
@@ -193,8 +205,11 @@ td status "$c" -- linkdir
 check_rc 1
 check_stdout "No tasks found."
 
+# Left out by the REGEX, the other streams of $c are never opened: no
+# warning about them.
 td status --json -v 1 "$c" -- broken
 check_rc 0
+check_stderr "thermos-dispatch: warning: $c/checkpoints/broken/runner: record 17 at byte 977: invalid transition WAITING => RUNNING"
 check_stdout_json_text "{\"id\":\"broken\",\"root\":\"$c\",\"status\":\"active\",\"owner\":\"$me\",\"damaged\":true,\"state\":\"ACTIVE\",\"launch_time_ms\":1600619669270}"
 
 # A torn last record: a warning, the state before it.
