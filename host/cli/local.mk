@@ -12,6 +12,7 @@ thermos_dispatch_SOURCES = host/cli/main.c host/cli/cli.h \
 	host/cli/cmd_state.c host/cli/cmd_dump.c host/cli/cmd_encode.c \
 	host/cli/cmd_replay.c host/cli/cmd_plugins.c host/cli/cmd_check.c \
 	host/cli/cmd_tail.c host/cli/cmd_watch.c \
-	host/cli/cmd_status.c host/cli/status_tasks.c host/cli/status_tasks.h
+	host/cli/cmd_status.c host/cli/status_tasks.c host/cli/status_tasks.h \
+	host/cli/status_print.c host/cli/status_print.h
 thermos_dispatch_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
 thermos_dispatch_LDADD = $(td_host_libs)
