@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -76,13 +77,25 @@ static bool status_option(int opt, void *user) {
   }
 }
 
+/* A warning about the task being read: what is printed so far goes out
+ * first, so that on a terminal each warning comes just before its task
+ * (stdout is flushed only then, not once per task). */
+static void G_GNUC_PRINTF(1, 2) warn(const char *fmt, ...) {
+  fflush(stdout);
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  td_warning("%s", msg);
+  g_free(msg);
+}
+
 /* Where a stream is damaged, named by `shown` (the path escaped: the id is
  * the task's). */
 static void warn_at(const char *shown, const td_record *rec,
                     const char *reason) {
-  td_warning("%s: record %" G_GUINT64_FORMAT " at byte %" G_GUINT64_FORMAT
-             ": %s",
-             shown, rec->index, rec->offset, reason);
+  warn("%s: record %" G_GUINT64_FORMAT " at byte %" G_GUINT64_FORMAT ": %s",
+       shown, rec->index, rec->offset, reason);
 }
 
 /* Reads the stream to its end or its first damage (a warning each). */
@@ -106,7 +119,7 @@ static void read_state(td_stream *s, const char *shown,
     case TD_STREAM_INTERRUPTED:
       break;
     case TD_STREAM_IO:
-      td_warning("%s: %s", shown, td_stream_reason(s));
+      warn("%s: %s", shown, td_stream_reason(s));
       *damaged = true;
       return;
     case TD_STREAM_TORN:
@@ -138,13 +151,12 @@ static void view_task(const td_status_task *t, int verbosity,
   else if (!S_ISDIR(sb.st_mode))
     why = g_strerror(ENOTDIR);
   if (why) {
-    td_warning("%.*s: %s", (int)(shown->len - strlen("/runner")), shown->str,
-               why);
+    warn("%.*s: %s", (int)(shown->len - strlen("/runner")), shown->str, why);
   } else {
     int err = 0;
     s = td_stream_open_followed(path, TD_MAX_RECORD_SIZE_LIMIT, &err);
     if (!s)
-      td_warning("%s: %s", shown->str, td_stream_open_reason(path, err));
+      warn("%s: %s", shown->str, td_stream_open_reason(path, err));
   }
   if (s && fstat(td_stream_fd(s), &sb) == 0) {
     v->opened = true;
@@ -180,9 +192,6 @@ static size_t print_tasks(const td_status_list *l, bool finished,
       const char *title = finished ? "Finished tasks:\n" : "Active tasks:\n";
       td_write_stdout(title, strlen(title));
     }
-    /* What is printed so far goes out before this task's warnings, so
-     * that on a terminal each warning comes just before its task. */
-    fflush(stdout);
     td_status_view v;
     view_task(t, (int)o->verbosity, &v);
     if (o->json)
