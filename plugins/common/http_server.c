@@ -1,22 +1,23 @@
 /*
- * GET /metrics, served by libmicrohttpd's internal polling thread.
+ * The bundled plugins' HTTP server: libmicrohttpd on threads of its own,
+ * within limits (tdp_http_limits), answering GET and HEAD through the
+ * plugin's handler and every other method with 405 itself.
  *
- * The dispatch thread must never wait on a scrape (a slow or stuck client
- * would stall every plugin), and the HTTP thread must never see registry
- * data being updated.  So the dispatch thread renders the whole exposition
- * into an immutable GBytes and swaps the published reference under a mutex
- * held for the swap only; a scrape takes a reference under the same mutex
- * and copies the text into its response outside of it.
+ * The host runs as root beside every task: whatever a client does (open
+ * many connections, trickle a request, send a body nobody asked for) must
+ * cost it a bounded share of the server and never reach the dispatch
+ * thread.
  */
 #ifdef HAVE_CONFIG_H
 #include "build_config.h"
 #endif
 
-#include "metrics_http.h"
+#include "http_server.h"
 
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,49 +25,36 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
-#include <microhttpd.h>
-#include <stdbool.h>
+#include <glib.h>
 
-#include "metrics_http_deadline.h"
-
-#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
-
-/* Bounds on what clients can hold (thermos-dispatch-metrics(5)).
- * Prometheus needs one or two connections, from one or two addresses:
- * MX_PER_ADDRESS_LIMIT keeps a few misbehaving clients on one address from
- * taking every one of the MX_CONNECTION_LIMIT connections; a connection
- * idle for MX_IDLE_TIMEOUT seconds is closed, and so is one that has not
- * sent a whole request MX_REQUEST_DEADLINE seconds after it connected (or
- * after its previous answer), however it trickles. */
-#define MX_CONNECTION_LIMIT 32u
-#define MX_PER_ADDRESS_LIMIT 4u
-#define MX_IDLE_TIMEOUT 10u
-#define MX_REQUEST_DEADLINE 5u
+#include "http_deadline.h"
 
 /* The least time between two lines logged for the HTTP server. */
-#define MX_LOG_INTERVAL_US (10 * G_USEC_PER_SEC)
+#define LOG_INTERVAL_US (10 * G_USEC_PER_SEC)
 
-struct mx_http {
+struct tdp_http {
   const thermos_host_v1 *host;
   struct MHD_Daemon *daemon;
-  mx_deadline *deadline;
-  GMutex lock;      /* guards text, start_error and the log counters */
-  GBytes *text;     /* the published exposition */
+  tdp_deadline *deadline;
+  tdp_http_handler handler;
+  void *cls;
+  GMutex lock;      /* guards start_error and the log counters */
   int starting;     /* MHD_start_daemon is running: keep its messages */
   gint64 logged_at; /* when mhd_log last logged (monotonic, µs) */
   unsigned dropped; /* messages left out since */
   char start_error[256];
 };
 
-int mx_listen_parse(const char *value, struct sockaddr_storage *addr,
-                    socklen_t *addr_len, char **err) {
+int tdp_listen_parse(const char *value, const char *example,
+                     struct sockaddr_storage *addr, socklen_t *addr_len,
+                     char **err) {
   const char *colon = strrchr(value, ':');
-  /* A bare port, or ":PORT", is on loopback: exposing metrics to the
-   * network is a choice to write out. */
+  /* A bare port, or ":PORT", is on loopback: exposing a plugin's pages to
+   * the network is a choice to write out. */
   bool bare = !colon && *value && strspn(value, "0123456789") == strlen(value);
   if (!colon && !bare) {
-    *err = g_strdup_printf("'%s': expected HOST:PORT (e.g. 127.0.0.1:9568)",
-                           value);
+    *err =
+        g_strdup_printf("'%s': expected HOST:PORT (e.g. %s)", value, example);
     return -1;
   }
   char *host =
@@ -118,12 +106,12 @@ int mx_listen_parse(const char *value, struct sockaddr_storage *addr,
 
 /* libmicrohttpd's messages: kept while starting (they say why the start
  * failed), logged through the host afterwards, at most one every
- * MX_LOG_INTERVAL_US: clients refused by the limits produce one message
+ * LOG_INTERVAL_US: clients refused by the limits produce one message
  * each, and a flood of them must not become a flood of log lines.  The
  * next line logged says how many were left out.  host->log is the one
- * host function this thread may call. */
+ * host function these threads may call. */
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
-  mx_http *h = cls;
+  tdp_http *h = cls;
   char msg[256];
   vsnprintf(msg, sizeof msg, fmt, ap);
   g_strchomp(msg);
@@ -132,7 +120,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap) {
   g_mutex_lock(&h->lock);
   int starting = h->starting;
   bool quiet =
-      !starting && h->logged_at != 0 && now - h->logged_at < MX_LOG_INTERVAL_US;
+      !starting && h->logged_at != 0 && now - h->logged_at < LOG_INTERVAL_US;
   if (starting) {
     g_strlcpy(h->start_error, msg, sizeof h->start_error);
   } else if (quiet) {
@@ -155,15 +143,20 @@ static void mhd_log(void *cls, const char *fmt, va_list ap) {
   g_free(line);
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
-                             const char *body, size_t len) {
+void tdp_http_common_headers(struct MHD_Response *r) {
+  /* A task's own text (a log, an id) must never be sniffed into HTML. */
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+}
+
+enum MHD_Result tdp_http_reply(struct MHD_Connection *c, unsigned status,
+                               const char *content_type, const char *body,
+                               size_t len) {
   struct MHD_Response *r =
       MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
   if (!r)
     return MHD_NO;
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-                          status == MHD_HTTP_OK ? CONTENT_TYPE
-                                                : "text/plain; charset=utf-8");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+  tdp_http_common_headers(r);
   if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
     MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
   enum MHD_Result ret = MHD_queue_response(c, status, r);
@@ -178,40 +171,35 @@ static enum MHD_Result serve(void *cls, struct MHD_Connection *c,
   (void)version;
   (void)upload_data;
   (void)con_cls;
-  mx_http *h = cls;
-  mx_deadline_rearm(h->deadline, c); /* the request is whole */
-  if (*upload_data_size) {           /* a body nobody asked for: ignore it */
+  tdp_http *h = cls;
+  tdp_deadline_rearm(h->deadline, c); /* the request is whole */
+  if (*upload_data_size) {            /* a body nobody asked for: ignore it */
     *upload_data_size = 0;
     return MHD_YES;
-  }
-  if (strcmp(url, "/metrics") != 0) {
-    static const char nf[] = "404 not found: the metrics are at /metrics\n";
-    return reply(c, MHD_HTTP_NOT_FOUND, nf, sizeof nf - 1);
   }
   /* HEAD is GET without the body, which libmicrohttpd leaves out. */
   if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
       strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
     static const char na[] = "405 method not allowed\n";
-    return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, na, sizeof na - 1);
+    return tdp_http_reply(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+                          "text/plain; charset=utf-8", na, sizeof na - 1);
   }
-  g_mutex_lock(&h->lock);
-  GBytes *text = h->text ? g_bytes_ref(h->text) : NULL;
-  g_mutex_unlock(&h->lock);
-  gsize len = 0;
-  const char *data = text ? g_bytes_get_data(text, &len) : "";
-  enum MHD_Result ret = reply(c, MHD_HTTP_OK, data ? data : "", len);
-  if (text)
-    g_bytes_unref(text);
-  return ret;
+  return h->handler(h->cls, c, url);
 }
 
-mx_http *mx_http_start(const thermos_host_v1 *host,
-                       const struct sockaddr_storage *addr, char **err) {
-  mx_http *h = g_new0(mx_http, 1);
+tdp_http *tdp_http_start(const thermos_host_v1 *host,
+                         const struct sockaddr_storage *addr,
+                         const tdp_http_limits *limits,
+                         tdp_http_handler handler, void *cls, char **err) {
+  tdp_http *h = g_new0(tdp_http, 1);
   h->host = host;
+  h->handler = handler;
+  h->cls = cls;
   g_mutex_init(&h->lock);
   h->starting = 1;
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+  if (limits->thread_per_connection)
+    flags |= MHD_USE_THREAD_PER_CONNECTION;
   if (addr->ss_family == AF_INET6)
     flags |= MHD_USE_IPv6;
   uint16_t port = addr->ss_family == AF_INET6
@@ -223,15 +211,15 @@ mx_http *mx_http_start(const thermos_host_v1 *host,
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &old);
-  h->deadline = mx_deadline_start(MX_REQUEST_DEADLINE);
+  h->deadline = tdp_deadline_start(limits->request_deadline);
   if (h->deadline)
     h->daemon = MHD_start_daemon(
         flags, port, NULL, NULL, serve, h, MHD_OPTION_SOCK_ADDR,
         (const struct sockaddr *)addr, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
-        MHD_OPTION_CONNECTION_LIMIT, MX_CONNECTION_LIMIT,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, MX_PER_ADDRESS_LIMIT,
-        MHD_OPTION_CONNECTION_TIMEOUT, MX_IDLE_TIMEOUT,
-        MHD_OPTION_NOTIFY_CONNECTION, mx_deadline_notify, h->deadline,
+        MHD_OPTION_CONNECTION_LIMIT, limits->connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_address,
+        MHD_OPTION_CONNECTION_TIMEOUT, limits->idle_timeout,
+        MHD_OPTION_NOTIFY_CONNECTION, tdp_deadline_notify, h->deadline,
         MHD_OPTION_END);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   g_mutex_lock(&h->lock);
@@ -240,7 +228,7 @@ mx_http *mx_http_start(const thermos_host_v1 *host,
   if (!h->daemon) {
     *err = g_strdup(h->start_error[0] ? h->start_error
                                       : "cannot start the HTTP server");
-    mx_deadline_stop(h->deadline);
+    tdp_deadline_stop(h->deadline);
     g_mutex_clear(&h->lock);
     g_free(h);
     return NULL;
@@ -248,22 +236,21 @@ mx_http *mx_http_start(const thermos_host_v1 *host,
   return h;
 }
 
-void mx_http_publish(mx_http *h, GBytes *text) {
-  g_mutex_lock(&h->lock);
-  GBytes *old = h->text;
-  h->text = text;
-  g_mutex_unlock(&h->lock);
-  if (old) /* freed outside the lock: a scrape may still hold it anyway */
-    g_bytes_unref(old);
+void tdp_http_hold(tdp_http *h, struct MHD_Connection *c) {
+  tdp_deadline_hold(h->deadline, c);
 }
 
-void mx_http_stop(mx_http *h) {
+unsigned tdp_http_port(const tdp_http *h) {
+  const union MHD_DaemonInfo *info =
+      MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  return info ? info->port : 0;
+}
+
+void tdp_http_stop(tdp_http *h) {
   if (!h)
     return;
-  MHD_stop_daemon(h->daemon); /* joins the polling thread */
-  mx_deadline_stop(h->deadline);
-  if (h->text)
-    g_bytes_unref(h->text);
+  MHD_stop_daemon(h->daemon); /* joins its threads */
+  tdp_deadline_stop(h->deadline);
   g_mutex_clear(&h->lock);
   g_free(h);
 }
