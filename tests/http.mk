@@ -24,3 +24,8 @@ tests_test_observer_events_SOURCES = tests/test-observer-events.c \
 	$(td_http_client)
 tests_test_observer_events_CFLAGS = $(td_http_unit_cflags)
 tests_test_observer_events_LDADD = $(td_http_unit_ldadd)
+
+# The logger stays free of libmicrohttpd (libtdhttp is linked by the
+# plugins that serve pages only).
+TESTS += tests/test-http-links.sh
+EXTRA_DIST += tests/test-http-links.sh
