@@ -55,7 +55,8 @@ static fixture *start(unsigned max_subscribers) {
   struct sockaddr_in *a = (struct sockaddr_in *)&ss;
   a->sin_family = AF_INET;
   a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  /* A request deadline of 1 s: streams outlive it (they are held). */
+  /* A request deadline of 1 s: streams outlive it (they are held).  The
+   * idle timeout exceeds the keepalive period, as it must. */
   tdp_http_limits lim = {.connections = 16,
                          .per_address = 16,
                          .idle_timeout = 30,

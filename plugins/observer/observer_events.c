@@ -28,7 +28,7 @@
 #define QUEUE_BOUND (256u * 1024u)
 /* Idle time after which a stream sends a comment: proxies and browsers
  * keep a stream that speaks, and a dead client is found by the write. */
-#define KEEPALIVE_US (5 * G_USEC_PER_SEC)
+#define KEEPALIVE_US (OBS_EVENTS_KEEPALIVE * G_USEC_PER_SEC)
 /* The block size libmicrohttpd asks the reader for. */
 #define READ_BLOCK 16384u
 
