@@ -13,6 +13,15 @@ plugins_common_libtdplugin_la_SOURCES = plugins/common/plugin_options.c \
 	plugins/common/plugin_options.h
 plugins_common_libtdplugin_la_CFLAGS = $(td_plugin_cflags)
 
+# The HTTP server of the plugins that serve pages (metrics, observer): a
+# library of its own, as a convenience library is linked whole and the
+# logger must not depend on libmicrohttpd.
+noinst_LTLIBRARIES += plugins/common/libtdhttp.la
+plugins_common_libtdhttp_la_SOURCES = plugins/common/http_server.c \
+	plugins/common/http_server.h plugins/common/http_deadline.c \
+	plugins/common/http_deadline.h
+plugins_common_libtdhttp_la_CFLAGS = $(td_plugin_cflags) $(MHD_CFLAGS)
+
 include plugins/logger/local.mk
 include plugins/metrics/local.mk
 

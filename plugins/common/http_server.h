@@ -66,6 +66,10 @@ enum MHD_Result tdp_http_reply(struct MHD_Connection *c, unsigned status,
  * response built by the caller (a callback response, say). */
 void tdp_http_common_headers(struct MHD_Response *r);
 
+/** The port the server listens on (the one bound when started on port
+ * 0). */
+unsigned tdp_http_port(const tdp_http *h);
+
 /** Stops the server (joining its threads) and frees it.  NULL is a no-op. */
 void tdp_http_stop(tdp_http *h);
 

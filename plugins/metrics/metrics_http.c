@@ -1,5 +1,5 @@
 /*
- * GET /metrics, served by libmicrohttpd's internal polling thread.
+ * GET /metrics, served by the plugins' HTTP server (plugins/common).
  *
  * The dispatch thread must never wait on a scrape (a slow or stuck client
  * would stall every plugin), and the HTTP thread must never see registry
@@ -14,192 +14,51 @@
 
 #include "metrics_http.h"
 
-#include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <netdb.h>
-#include <netinet/in.h>
-
-#include <microhttpd.h>
-#include <stdbool.h>
-
-#include "metrics_http_deadline.h"
+#include "http_server.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 /* Bounds on what clients can hold (thermos-dispatch-metrics(5)).
- * Prometheus needs one or two connections, from one or two addresses:
- * MX_PER_ADDRESS_LIMIT keeps a few misbehaving clients on one address from
- * taking every one of the MX_CONNECTION_LIMIT connections; a connection
- * idle for MX_IDLE_TIMEOUT seconds is closed, and so is one that has not
- * sent a whole request MX_REQUEST_DEADLINE seconds after it connected (or
- * after its previous answer), however it trickles. */
-#define MX_CONNECTION_LIMIT 32u
-#define MX_PER_ADDRESS_LIMIT 4u
-#define MX_IDLE_TIMEOUT 10u
-#define MX_REQUEST_DEADLINE 5u
-
-/* The least time between two lines logged for the HTTP server. */
-#define MX_LOG_INTERVAL_US (10 * G_USEC_PER_SEC)
+ * Prometheus needs one or two connections, from one or two addresses: a
+ * few misbehaving clients on one address must not take every connection;
+ * an idle connection is closed, and so is one that has not sent a whole
+ * request within the deadline, however it trickles. */
+static const tdp_http_limits limits = {
+    .connections = 32,
+    .per_address = 4,
+    .idle_timeout = 10,
+    .request_deadline = 5,
+    .thread_per_connection = false, /* a scrape never blocks */
+};
 
 struct mx_http {
-  const thermos_host_v1 *host;
-  struct MHD_Daemon *daemon;
-  mx_deadline *deadline;
-  GMutex lock;      /* guards text, start_error and the log counters */
-  GBytes *text;     /* the published exposition */
-  int starting;     /* MHD_start_daemon is running: keep its messages */
-  gint64 logged_at; /* when mhd_log last logged (monotonic, µs) */
-  unsigned dropped; /* messages left out since */
-  char start_error[256];
+  tdp_http *server;
+  GMutex lock;  /* guards text */
+  GBytes *text; /* the published exposition */
 };
 
 int mx_listen_parse(const char *value, struct sockaddr_storage *addr,
                     socklen_t *addr_len, char **err) {
-  const char *colon = strrchr(value, ':');
-  /* A bare port, or ":PORT", is on loopback: exposing metrics to the
-   * network is a choice to write out. */
-  bool bare = !colon && *value && strspn(value, "0123456789") == strlen(value);
-  if (!colon && !bare) {
-    *err = g_strdup_printf("'%s': expected HOST:PORT (e.g. 127.0.0.1:9568)",
-                           value);
-    return -1;
-  }
-  char *host =
-      bare ? g_strdup("127.0.0.1") : g_strndup(value, (gsize)(colon - value));
-  const char *port = bare ? value : colon + 1;
-  if (*host == '\0') {
-    g_free(host);
-    host = g_strdup("127.0.0.1");
-  }
-  size_t hl = strlen(host);
-  /* [::1]:9568: the brackets keep the address's own colons apart. */
-  if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
-    memmove(host, host + 1, hl - 2);
-    host[hl - 2] = '\0';
-  } else if (strchr(host, ':')) {
-    *err = g_strdup_printf("'%s': write an IPv6 address in brackets, "
-                           "[ADDRESS]:PORT",
-                           value);
-    g_free(host);
-    return -1;
-  }
-  char *end;
-  long p = strtol(port, &end, 10);
-  int rc = -1;
-  if (*port == '\0' || *end != '\0' || p < 1 || p > 65535) {
-    *err = g_strdup_printf("'%s': the port must be a number from 1 to 65535",
-                           value);
-  } else {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC,
-                             .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_NUMERICSERV};
-    struct addrinfo *res = NULL;
-    int gai = getaddrinfo(host, port, &hints, &res);
-    if (gai != 0 || !res) {
-      *err = g_strdup_printf("'%s': cannot resolve %s: %s", value, host,
-                             gai_strerror(gai));
-    } else {
-      memset(addr, 0, sizeof *addr);
-      memcpy(addr, res->ai_addr, res->ai_addrlen);
-      *addr_len = res->ai_addrlen;
-      rc = 0;
-    }
-    if (res)
-      freeaddrinfo(res);
-  }
-  g_free(host);
-  return rc;
-}
-
-/* libmicrohttpd's messages: kept while starting (they say why the start
- * failed), logged through the host afterwards, at most one every
- * MX_LOG_INTERVAL_US: clients refused by the limits produce one message
- * each, and a flood of them must not become a flood of log lines.  The
- * next line logged says how many were left out.  host->log is the one
- * host function this thread may call. */
-static void mhd_log(void *cls, const char *fmt, va_list ap) {
-  mx_http *h = cls;
-  char msg[256];
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  g_strchomp(msg);
-  gint64 now = g_get_monotonic_time();
-  unsigned dropped = 0;
-  g_mutex_lock(&h->lock);
-  int starting = h->starting;
-  bool quiet =
-      !starting && h->logged_at != 0 && now - h->logged_at < MX_LOG_INTERVAL_US;
-  if (starting) {
-    g_strlcpy(h->start_error, msg, sizeof h->start_error);
-  } else if (quiet) {
-    h->dropped++;
-  } else {
-    dropped = h->dropped;
-    h->dropped = 0;
-    h->logged_at = now;
-  }
-  g_mutex_unlock(&h->lock);
-  if (starting || quiet)
-    return;
-  if (dropped == 0) {
-    h->host->log(h->host->host, THERMOS_LOG_WARNING, msg);
-    return;
-  }
-  char *line = g_strdup_printf("%s (%u more HTTP server messages left out)",
-                               msg, dropped);
-  h->host->log(h->host->host, THERMOS_LOG_WARNING, line);
-  g_free(line);
-}
-
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
-                             const char *body, size_t len) {
-  struct MHD_Response *r =
-      MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
-  if (!r)
-    return MHD_NO;
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-                          status == MHD_HTTP_OK ? CONTENT_TYPE
-                                                : "text/plain; charset=utf-8");
-  if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-  enum MHD_Result ret = MHD_queue_response(c, status, r);
-  MHD_destroy_response(r);
-  return ret;
+  return tdp_listen_parse(value, "127.0.0.1:9568", addr, addr_len, err);
 }
 
 static enum MHD_Result serve(void *cls, struct MHD_Connection *c,
-                             const char *url, const char *method,
-                             const char *version, const char *upload_data,
-                             size_t *upload_data_size, void **con_cls) {
-  (void)version;
-  (void)upload_data;
-  (void)con_cls;
+                             const char *url) {
   mx_http *h = cls;
-  mx_deadline_rearm(h->deadline, c); /* the request is whole */
-  if (*upload_data_size) {           /* a body nobody asked for: ignore it */
-    *upload_data_size = 0;
-    return MHD_YES;
-  }
   if (strcmp(url, "/metrics") != 0) {
     static const char nf[] = "404 not found: the metrics are at /metrics\n";
-    return reply(c, MHD_HTTP_NOT_FOUND, nf, sizeof nf - 1);
-  }
-  /* HEAD is GET without the body, which libmicrohttpd leaves out. */
-  if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-      strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
-    static const char na[] = "405 method not allowed\n";
-    return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, na, sizeof na - 1);
+    return tdp_http_reply(c, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8",
+                          nf, sizeof nf - 1);
   }
   g_mutex_lock(&h->lock);
   GBytes *text = h->text ? g_bytes_ref(h->text) : NULL;
   g_mutex_unlock(&h->lock);
   gsize len = 0;
   const char *data = text ? g_bytes_get_data(text, &len) : "";
-  enum MHD_Result ret = reply(c, MHD_HTTP_OK, data ? data : "", len);
+  enum MHD_Result ret =
+      tdp_http_reply(c, MHD_HTTP_OK, CONTENT_TYPE, data ? data : "", len);
   if (text)
     g_bytes_unref(text);
   return ret;
@@ -208,39 +67,9 @@ static enum MHD_Result serve(void *cls, struct MHD_Connection *c,
 mx_http *mx_http_start(const thermos_host_v1 *host,
                        const struct sockaddr_storage *addr, char **err) {
   mx_http *h = g_new0(mx_http, 1);
-  h->host = host;
   g_mutex_init(&h->lock);
-  h->starting = 1;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-  if (addr->ss_family == AF_INET6)
-    flags |= MHD_USE_IPv6;
-  uint16_t port = addr->ss_family == AF_INET6
-                      ? ntohs(((const struct sockaddr_in6 *)addr)->sin6_port)
-                      : ntohs(((const struct sockaddr_in *)addr)->sin_port);
-  /* The threads started here take no signals (they inherit this mask): a
-   * SIGTERM must interrupt the dispatch thread, where a plugin may be
-   * waiting on a stuck output, not one of these. */
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, &old);
-  h->deadline = mx_deadline_start(MX_REQUEST_DEADLINE);
-  if (h->deadline)
-    h->daemon = MHD_start_daemon(
-        flags, port, NULL, NULL, serve, h, MHD_OPTION_SOCK_ADDR,
-        (const struct sockaddr *)addr, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
-        MHD_OPTION_CONNECTION_LIMIT, MX_CONNECTION_LIMIT,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, MX_PER_ADDRESS_LIMIT,
-        MHD_OPTION_CONNECTION_TIMEOUT, MX_IDLE_TIMEOUT,
-        MHD_OPTION_NOTIFY_CONNECTION, mx_deadline_notify, h->deadline,
-        MHD_OPTION_END);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  g_mutex_lock(&h->lock);
-  h->starting = 0;
-  g_mutex_unlock(&h->lock);
-  if (!h->daemon) {
-    *err = g_strdup(h->start_error[0] ? h->start_error
-                                      : "cannot start the HTTP server");
-    mx_deadline_stop(h->deadline);
+  h->server = tdp_http_start(host, addr, &limits, serve, h, err);
+  if (!h->server) {
     g_mutex_clear(&h->lock);
     g_free(h);
     return NULL;
@@ -260,8 +89,7 @@ void mx_http_publish(mx_http *h, GBytes *text) {
 void mx_http_stop(mx_http *h) {
   if (!h)
     return;
-  MHD_stop_daemon(h->daemon); /* joins the polling thread */
-  mx_deadline_stop(h->deadline);
+  tdp_http_stop(h->server); /* joins its threads: no scrape runs after */
   if (h->text)
     g_bytes_unref(h->text);
   g_mutex_clear(&h->lock);

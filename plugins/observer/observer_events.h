@@ -16,6 +16,9 @@
 
 typedef struct obs_events obs_events;
 
+/** Seconds a stream stays silent at most: then it sends a comment. */
+#define OBS_EVENTS_KEEPALIVE 5
+
 /** A hub allowing at most `max_subscribers` streams at once. */
 obs_events *obs_events_new(unsigned max_subscribers);
 
@@ -31,7 +34,9 @@ void obs_events_publish(obs_events *e, const char *task_id, size_t task_id_len,
 
 /** Answers GET /events[?task_id=ID]: a text/event-stream response that
  * sends each published event as `data: <json>\n\n` and a comment every few
- * seconds when idle.  503 when the subscribers are at their limit. */
+ * seconds when idle.  503 when the subscribers are at their limit.  The
+ * server must be thread per connection, with an idle_timeout above
+ * OBS_EVENTS_KEEPALIVE seconds: the stream is silent that long at most. */
 enum MHD_Result obs_events_serve(obs_events *e, tdp_http *h,
                                  struct MHD_Connection *c);
 

@@ -11,7 +11,7 @@
 #include "build_config.h"
 #endif
 
-#include "metrics_http_deadline.h"
+#include "http_deadline.h"
 
 #include <stdbool.h>
 #include <sys/socket.h>
@@ -26,9 +26,10 @@ typedef struct conn {
   int fd;
   gint64 due; /* monotonic time, µs */
   bool cut;   /* shut down already: once is enough */
+  bool held;  /* streaming on purpose: no deadline */
 } conn;
 
-struct mx_deadline {
+struct tdp_deadline {
   gint64 span; /* µs */
   GMutex lock; /* guards conns and stopping */
   GCond wake;
@@ -38,7 +39,7 @@ struct mx_deadline {
 };
 
 static gpointer watch(gpointer data) {
-  mx_deadline *d = data;
+  tdp_deadline *d = data;
   g_mutex_lock(&d->lock);
   while (!d->stopping) {
     gint64 now = g_get_monotonic_time();
@@ -47,7 +48,7 @@ static gpointer watch(gpointer data) {
     g_hash_table_iter_init(&it, d->conns);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
       conn *k = key;
-      if (!k->cut && now >= k->due) {
+      if (!k->cut && !k->held && now >= k->due) {
         k->cut = true;
         (void)shutdown(k->fd, SHUT_RDWR);
       }
@@ -58,13 +59,13 @@ static gpointer watch(gpointer data) {
   return NULL;
 }
 
-mx_deadline *mx_deadline_start(unsigned seconds) {
-  mx_deadline *d = g_new0(mx_deadline, 1);
+tdp_deadline *tdp_deadline_start(unsigned seconds) {
+  tdp_deadline *d = g_new0(tdp_deadline, 1);
   d->span = (gint64)seconds * G_USEC_PER_SEC;
   g_mutex_init(&d->lock);
   g_cond_init(&d->wake);
   d->conns = g_hash_table_new_full(NULL, NULL, g_free, NULL);
-  d->thread = g_thread_try_new("metrics-deadline", watch, d, NULL);
+  d->thread = g_thread_try_new("http-deadline", watch, d, NULL);
   if (!d->thread) {
     g_hash_table_destroy(d->conns);
     g_cond_clear(&d->wake);
@@ -75,10 +76,16 @@ mx_deadline *mx_deadline_start(unsigned seconds) {
   return d;
 }
 
-void mx_deadline_notify(void *cls, struct MHD_Connection *c,
-                        void **socket_context,
-                        enum MHD_ConnectionNotificationCode code) {
-  mx_deadline *d = cls;
+static conn *conn_of(struct MHD_Connection *c) {
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return info ? info->socket_context : NULL;
+}
+
+void tdp_deadline_notify(void *cls, struct MHD_Connection *c,
+                         void **socket_context,
+                         enum MHD_ConnectionNotificationCode code) {
+  tdp_deadline *d = cls;
   if (code == MHD_CONNECTION_NOTIFY_STARTED) {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -99,10 +106,8 @@ void mx_deadline_notify(void *cls, struct MHD_Connection *c,
   }
 }
 
-void mx_deadline_rearm(mx_deadline *d, struct MHD_Connection *c) {
-  const union MHD_ConnectionInfo *info =
-      MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-  conn *k = info ? info->socket_context : NULL;
+void tdp_deadline_rearm(tdp_deadline *d, struct MHD_Connection *c) {
+  conn *k = conn_of(c);
   if (!k)
     return;
   g_mutex_lock(&d->lock);
@@ -110,7 +115,16 @@ void mx_deadline_rearm(mx_deadline *d, struct MHD_Connection *c) {
   g_mutex_unlock(&d->lock);
 }
 
-void mx_deadline_stop(mx_deadline *d) {
+void tdp_deadline_hold(tdp_deadline *d, struct MHD_Connection *c) {
+  conn *k = conn_of(c);
+  if (!k)
+    return;
+  g_mutex_lock(&d->lock);
+  k->held = true;
+  g_mutex_unlock(&d->lock);
+}
+
+void tdp_deadline_stop(tdp_deadline *d) {
   if (!d)
     return;
   g_mutex_lock(&d->lock);
