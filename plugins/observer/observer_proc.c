@@ -110,22 +110,16 @@ bool obs_proc_parse_stat(const char *buf, size_t len, long page_size,
   return true;
 }
 
+/* Asked each time rather than kept in a static: several threads (tests
+ * run more than one sampler) may read stats at once, and both are cheap. */
 static long page_size(void) {
-  static long size;
-  if (!size) {
-    long s = sysconf(_SC_PAGESIZE);
-    size = s > 0 ? s : 4096;
-  }
-  return size;
+  long s = sysconf(_SC_PAGESIZE);
+  return s > 0 ? s : 4096;
 }
 
 static double clock_ticks(void) {
-  static long ticks;
-  if (!ticks) {
-    long t = sysconf(_SC_CLK_TCK);
-    ticks = t > 0 ? t : 100;
-  }
-  return (double)ticks;
+  long t = sysconf(_SC_CLK_TCK);
+  return t > 0 ? (double)t : 100.0;
 }
 
 bool obs_proc_read_stat(int proc_fd, int32_t pid, obs_proc_stat *out) {

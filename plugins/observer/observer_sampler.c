@@ -180,6 +180,8 @@ gone:
 }
 
 static void sample_pass(obs_sampler *s) {
+  if (s->proc_fd < 0)
+    return; /* no /proc: nothing is ever sampled */
   g_mutex_lock(&s->lock);
   GArray *works = g_array_sized_new(FALSE, FALSE, sizeof(work),
                                     g_hash_table_size(s->by_serial));
@@ -197,7 +199,7 @@ static void sample_pass(obs_sampler *s) {
     g_array_append_val(works, w);
   }
   g_mutex_unlock(&s->lock);
-  if (works->len == 0 || s->proc_fd < 0) {
+  if (works->len == 0) {
     g_array_free(works, TRUE);
     return;
   }
