@@ -14,6 +14,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -292,6 +294,45 @@ static void test_disk_bounds(void **unused) {
   g_free(deep);
 }
 
+/* A filesystem mounted inside the tree is not entered: in a child with a
+ * mount namespace of its own (so nothing outlives the test), a tmpfs on
+ * box/mnt holding a file.  Skipped where namespaces are not allowed. */
+static void test_disk_other_fs(void **unused) {
+  (void)unused;
+  mkdir_at("box");
+  mkdir_at("box/mnt");
+  uint64_t want = file("box/f", 5000);
+  char *box = at("box");
+  char *mnt = at("box/mnt");
+  char *inside = at("box/mnt/big");
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    if (unshare(CLONE_NEWNS) != 0 ||
+        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount("tmpfs", mnt, "tmpfs", 0, "size=4m") != 0)
+      _exit(77);
+    char data[100000];
+    memset(data, 'm', sizeof data);
+    if (!g_file_set_contents(inside, data, sizeof data, NULL))
+      _exit(3);
+    obs_disk_result r;
+    if (!obs_disk_usage(box, 100, 8, NULL, &r))
+      _exit(4);
+    /* box/f, box/mnt (looked at, not entered) */
+    _exit(r.bytes == want && r.entries == 2 ? 0 : 5);
+  }
+  int status;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status));
+  g_free(box);
+  g_free(mnt);
+  g_free(inside);
+  if (WEXITSTATUS(status) == 77)
+    skip();
+  assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse_stat),
@@ -301,6 +342,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_disk_sums, disk_setup,
                                       disk_teardown),
       cmocka_unit_test_setup_teardown(test_disk_bounds, disk_setup,
+                                      disk_teardown),
+      cmocka_unit_test_setup_teardown(test_disk_other_fs, disk_setup,
                                       disk_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -192,6 +192,33 @@ static void test_wrong_start_time(void **unused) {
   reap(pid);
 }
 
+static bool stopped(const obs_usage *u) {
+  return strcmp(u->status, "stopped") == 0;
+}
+
+static bool zombie(const obs_usage *u) {
+  return strcmp(u->status, "zombie") == 0;
+}
+
+/* psutil's names for a stopped process and for one that exited and was
+ * not reaped. */
+static void test_status_words(void **unused) {
+  (void)unused;
+  obs_sampler *s = obs_sampler_start(1, 0);
+  double start;
+  pid_t pid = spawn((char *[]){"sleep", "30", NULL}, &start);
+  obs_sampler_track(s, "task-s", "p", pid, start);
+  kill(pid, SIGSTOP);
+  obs_usage u;
+  assert_true(wait_for(s, "task-s", "p", stopped, 5, &u));
+  assert_int_equal(u.threads, 1);
+  kill(pid, SIGKILL); /* not reaped yet: a zombie */
+  assert_true(wait_for(s, "task-s", "p", zombie, 5, &u));
+  assert_int_equal(u.rss, 0);
+  obs_sampler_stop(s);
+  reap(pid);
+}
+
 static void test_process_gone(void **unused) {
   (void)unused;
   obs_sampler *s = obs_sampler_start(1, 0);
@@ -314,6 +341,7 @@ int main(void) {
       cmocka_unit_test(test_tree_summed),
       cmocka_unit_test(test_busy_cpu),
       cmocka_unit_test(test_wrong_start_time),
+      cmocka_unit_test(test_status_words),
       cmocka_unit_test(test_process_gone),
       cmocka_unit_test(test_forget),
       cmocka_unit_test(test_sandbox_disk),
