@@ -61,6 +61,12 @@ static bool any(const obs_usage *u) {
   return true;
 }
 
+/* Settled after its start: sleeping (a sample taken while the program
+ * loads may see it running). */
+static bool sleeping(const obs_usage *u) {
+  return strcmp(u->status, "sleeping") == 0;
+}
+
 /* Polls the process's sample until `pred` holds, for up to `secs`. */
 static bool wait_for(obs_sampler *s, const char *task, const char *proc,
                      usage_pred pred, double secs, obs_usage *out) {
@@ -81,7 +87,7 @@ static void test_sleep_sampled(void **unused) {
   pid_t pid = spawn((char *[]){"sleep", "30", NULL}, &start);
   obs_sampler_track(s, "task-a", "sleeper", pid, start);
   obs_usage u;
-  assert_true(wait_for(s, "task-a", "sleeper", any, 5, &u));
+  assert_true(wait_for(s, "task-a", "sleeper", sleeping, 5, &u));
   assert_int_equal(u.threads, 1);
   assert_true(u.rss > 0);
   assert_true(u.vms >= u.rss);
@@ -117,7 +123,9 @@ static void test_sleep_sampled(void **unused) {
   reap(pid);
 }
 
-static bool three_threads(const obs_usage *u) { return u->threads >= 3; }
+static bool three_threads(const obs_usage *u) {
+  return u->threads >= 3 && sleeping(u);
+}
 
 static void test_tree_summed(void **unused) {
   (void)unused;
@@ -131,7 +139,7 @@ static void test_tree_summed(void **unused) {
   obs_usage tree, one;
   assert_true(wait_for(s, "task-t", "tree", three_threads, 6, &tree));
   assert_int_equal(tree.threads, 3); /* sh and its two sleeps */
-  assert_true(wait_for(s, "task-t", "lone", any, 5, &one));
+  assert_true(wait_for(s, "task-t", "lone", sleeping, 5, &one));
   /* Three processes' memory is more than one's. */
   assert_true(tree.rss > one.rss);
   assert_string_equal(tree.status, "sleeping");
@@ -302,6 +310,36 @@ static void test_sandbox_disk(void **unused) {
   g_free(dir);
 }
 
+/* With an hour between passes, a process or sandbox told of after the
+ * first pass is still sampled within a second or two. */
+static void test_fresh_sampled_soon(void **unused) {
+  (void)unused;
+  obs_sampler *s = obs_sampler_start(3600, 3600);
+  g_usleep(200000); /* past the first passes */
+  double start;
+  pid_t pid = spawn((char *[]){"sleep", "30", NULL}, &start);
+  obs_sampler_track(s, "task-n", "p", pid, start);
+  char *dir = g_dir_make_tmp("obs-fresh-XXXXXX", NULL);
+  char *f = g_build_filename(dir, "f", NULL);
+  uint64_t want = write_file(f, 20000);
+  obs_sampler_sandbox(s, "task-n", dir);
+  obs_usage u;
+  assert_true(wait_for(s, "task-n", "p", any, 3, &u));
+  gint64 end = g_get_monotonic_time() + 3 * G_TIME_SPAN_SECOND;
+  obs_usage t;
+  do {
+    g_usleep(50000);
+    obs_sampler_task(s, "task-n", &t);
+  } while (t.disk == 0 && g_get_monotonic_time() < end);
+  assert_int_equal(t.disk, want);
+  obs_sampler_stop(s);
+  reap(pid);
+  g_unlink(f);
+  g_rmdir(dir);
+  g_free(f);
+  g_free(dir);
+}
+
 static void test_stop_prompt(void **unused) {
   (void)unused;
   /* Sleeping an hour to the next pass: stop wakes it at once. */
@@ -345,6 +383,7 @@ int main(void) {
       cmocka_unit_test(test_process_gone),
       cmocka_unit_test(test_forget),
       cmocka_unit_test(test_sandbox_disk),
+      cmocka_unit_test(test_fresh_sampled_soon),
       cmocka_unit_test(test_stop_prompt),
       cmocka_unit_test(test_null),
   };

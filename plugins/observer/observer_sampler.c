@@ -21,6 +21,11 @@
  * owner started is not told apart. */
 #define START_SLACK 15.0
 
+/* A process or sandbox told of since the last pass is sampled at once
+ * rather than an interval later, but such early passes run at most once
+ * a FRESH_GAP, however fast tasks start. */
+#define FRESH_GAP G_TIME_SPAN_SECOND
+
 /* One process of a tree at the last pass: the next pass's CPU rate is the
  * growth of these ticks (Aurora's ProcessTreeCollector). */
 typedef struct prev_tick {
@@ -39,6 +44,7 @@ typedef struct s_proc {
   int32_t pid;
   double start_time;
   bool sampled;
+  bool fresh; /* not yet in a pass */
   obs_usage usage;
   /* The sampler thread's state, lent to a pass without the lock. */
   GArray *prev; /* prev_tick, by pid; NULL before the first sample */
@@ -50,6 +56,7 @@ struct s_task {
   char *id;
   char *sandbox; /* NULL: none */
   uint64_t disk;
+  bool disk_fresh;   /* the sandbox not yet walked */
   GHashTable *procs; /* name -> s_proc * (owned) */
 };
 
@@ -63,7 +70,8 @@ struct obs_sampler {
   GHashTable *by_serial;      /* serial -> s_proc * */
   GHashTable *task_by_serial; /* serial -> s_task * */
   guint64 next_serial;
-  int proc_fd; /* /proc, or -1 */
+  bool fresh_procs, fresh_disks; /* some process or sandbox is fresh */
+  int proc_fd;                   /* /proc, or -1 */
 };
 
 static void proc_free(gpointer data) {
@@ -179,7 +187,8 @@ gone:
   w->prev_stamp = 0;
 }
 
-static void sample_pass(obs_sampler *s) {
+/* Samples every tracked process, or only the fresh ones. */
+static void sample_pass(obs_sampler *s, bool only_fresh) {
   if (s->proc_fd < 0)
     return; /* no /proc: nothing is ever sampled */
   g_mutex_lock(&s->lock);
@@ -190,6 +199,9 @@ static void sample_pass(obs_sampler *s) {
   g_hash_table_iter_init(&it, s->by_serial);
   while (g_hash_table_iter_next(&it, NULL, &value)) {
     s_proc *p = value;
+    if (only_fresh && !p->fresh)
+      continue;
+    p->fresh = false;
     work w = {.serial = p->serial,
               .pid = p->pid,
               .start_time = p->start_time,
@@ -198,6 +210,7 @@ static void sample_pass(obs_sampler *s) {
     p->prev = NULL; /* lent to the pass */
     g_array_append_val(works, w);
   }
+  s->fresh_procs = false;
   g_mutex_unlock(&s->lock);
   if (works->len == 0) {
     g_array_free(works, TRUE);
@@ -241,7 +254,8 @@ typedef struct disk_work {
   char *sandbox;
 } disk_work;
 
-static void disk_pass(obs_sampler *s) {
+/* Walks every sandbox, or only the fresh ones. */
+static void disk_pass(obs_sampler *s, bool only_fresh) {
   g_mutex_lock(&s->lock);
   GArray *works = g_array_new(FALSE, FALSE, sizeof(disk_work));
   GHashTableIter it;
@@ -249,11 +263,13 @@ static void disk_pass(obs_sampler *s) {
   g_hash_table_iter_init(&it, s->tasks);
   while (g_hash_table_iter_next(&it, NULL, &value)) {
     s_task *t = value;
-    if (!t->sandbox)
+    if (!t->sandbox || (only_fresh && !t->disk_fresh))
       continue;
+    t->disk_fresh = false;
     disk_work w = {t->serial, g_strdup(t->sandbox)};
     g_array_append_val(works, w);
   }
+  s->fresh_disks = false;
   g_mutex_unlock(&s->lock);
 
   for (guint i = 0; i < works->len; i++) {
@@ -282,30 +298,46 @@ static gpointer sampler_main(gpointer data) {
   const gint64 sec = G_TIME_SPAN_SECOND;
   gint64 next_sample = g_get_monotonic_time();
   gint64 next_disk = next_sample;
+  gint64 next_fresh = next_sample;
   while (!g_atomic_int_get(&s->stop)) {
     gint64 now = g_get_monotonic_time();
     if (s->sample_interval && now >= next_sample) {
-      sample_pass(s);
+      sample_pass(s, false);
       next_sample = now + (gint64)s->sample_interval * sec;
     }
     now = g_get_monotonic_time();
     if (s->disk_interval && now >= next_disk) {
-      disk_pass(s);
+      disk_pass(s, false);
       next_disk = now + (gint64)s->disk_interval * sec;
     }
-    gint64 wake = G_MAXINT64;
-    if (s->sample_interval)
-      wake = next_sample;
-    if (s->disk_interval && next_disk < wake)
-      wake = next_disk;
+    now = g_get_monotonic_time();
+    g_mutex_lock(&s->lock);
+    bool fresh_procs = s->fresh_procs, fresh_disks = s->fresh_disks;
+    g_mutex_unlock(&s->lock);
+    if ((fresh_procs || fresh_disks) && now >= next_fresh) {
+      if (fresh_procs)
+        sample_pass(s, true);
+      if (fresh_disks)
+        disk_pass(s, true);
+      next_fresh = now + FRESH_GAP;
+    }
+
     g_mutex_lock(&s->lock);
     while (!g_atomic_int_get(&s->stop)) {
+      gint64 wake = G_MAXINT64;
+      if (s->sample_interval)
+        wake = next_sample;
+      if (s->disk_interval && next_disk < wake)
+        wake = next_disk;
+      if ((s->fresh_procs || s->fresh_disks) && next_fresh < wake)
+        wake = next_fresh;
+      if (g_get_monotonic_time() >= wake)
+        break;
+      /* Woken early by stop or by something fresh: look again. */
       if (wake == G_MAXINT64)
         g_cond_wait(&s->cond, &s->lock);
-      else if (!g_cond_wait_until(&s->cond, &s->lock, wake))
-        break; /* time is up */
-      else if (g_get_monotonic_time() >= wake)
-        break;
+      else
+        g_cond_wait_until(&s->cond, &s->lock, wake);
     }
     g_mutex_unlock(&s->lock);
   }
@@ -377,6 +409,11 @@ void obs_sampler_track(obs_sampler *s, const char *task_id, const char *process,
   p->start_time = start_time;
   g_hash_table_insert(t->procs, p->name, p);
   g_hash_table_insert(s->by_serial, &p->serial, p);
+  if (s->sample_interval) {
+    p->fresh = true;
+    s->fresh_procs = true;
+    g_cond_signal(&s->cond);
+  }
   g_mutex_unlock(&s->lock);
 }
 
@@ -402,6 +439,11 @@ void obs_sampler_sandbox(obs_sampler *s, const char *task_id,
     g_free(t->sandbox);
     t->sandbox = sandbox && *sandbox ? g_strdup(sandbox) : NULL;
     t->disk = 0;
+    if (t->sandbox && s->disk_interval) {
+      t->disk_fresh = true;
+      s->fresh_disks = true;
+      g_cond_signal(&s->cond);
+    }
   }
   g_mutex_unlock(&s->lock);
 }
