@@ -93,7 +93,20 @@ int obs_log_open(const char *log_dir, const char *root, const char *task_id,
   dir = step(dir, run_name);
   if (dir < 0)
     return errno == ELOOP || errno == ENOTDIR ? refused() : -1;
-  /* O_NONBLOCK: a FIFO put there must not hang the open. */
+  /* Looked at before it is opened, so a FIFO or a device put there is
+   * never opened at all; O_NONBLOCK besides, in case one replaces the file
+   * between the look and the open (the fstat below then refuses it). */
+  struct stat before;
+  if (fstatat(dir, stream, &before, AT_SYMLINK_NOFOLLOW) != 0) {
+    int err = errno;
+    close(dir);
+    errno = err;
+    return -1;
+  }
+  if (!S_ISREG(before.st_mode)) {
+    close(dir);
+    return refused();
+  }
   int fd = openat(dir, stream,
                   O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   int saved = errno;
@@ -103,7 +116,8 @@ int obs_log_open(const char *log_dir, const char *root, const char *task_id,
     return errno == ELOOP ? refused() : -1;
   }
   struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      st.st_ino != before.st_ino || st.st_dev != before.st_dev) {
     close(fd);
     return refused();
   }
