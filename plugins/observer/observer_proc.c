@@ -134,18 +134,33 @@ bool obs_proc_read_stat(int proc_fd, int32_t pid, obs_proc_stat *out) {
 }
 
 double obs_proc_boot_time(int proc_fd) {
-  char buf[16384];
-  ssize_t n = read_small(proc_fd, "stat", buf, sizeof buf);
-  if (n <= 0)
+  /* btime comes after the per-CPU lines and the "intr" line, which on a
+   * large machine run to tens of kilobytes: read it all (up to a bound). */
+  int fd = openat(proc_fd, "stat", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
     return -1;
-  const char *line = strstr(buf, "\nbtime ");
-  if (!line)
-    return -1;
-  const char *p = line + 7;
-  uint64_t v;
-  if (!field_u64(&p, buf + n, &v))
-    return -1;
-  return (double)v;
+  GString *text = g_string_sized_new(16384);
+  char chunk[8192];
+  ssize_t n;
+  while (text->len < 4u << 20) {
+    n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    g_string_append_len(text, chunk, n);
+  }
+  close(fd);
+  double boot = -1;
+  const char *line = strstr(text->str, "\nbtime ");
+  if (line) {
+    const char *p = line + 7;
+    uint64_t v;
+    if (field_u64(&p, text->str + text->len, &v))
+      boot = (double)v;
+  }
+  g_string_free(text, TRUE);
+  return boot;
 }
 
 double obs_proc_start_time(const obs_proc_stat *st, double boot_time) {
