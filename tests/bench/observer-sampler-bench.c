@@ -74,8 +74,9 @@ static double thread_cpu(long tid) {
 
 static double run(unsigned processes, unsigned interval, unsigned seconds) {
   pid_t *pids = g_new0(pid_t, processes);
-  double start = (double)g_get_real_time() / 1e6;
+  double *starts = g_new0(double, processes);
   for (unsigned i = 0; i < processes; i++) {
+    starts[i] = (double)g_get_real_time() / 1e6; /* as a runner records */
     pids[i] = fork();
     if (pids[i] == 0) {
       execlp("sleep", "sleep", "3600", (char *)NULL);
@@ -90,7 +91,7 @@ static double run(unsigned processes, unsigned interval, unsigned seconds) {
   for (unsigned i = 0; i < processes; i++) {
     char task[32];
     g_snprintf(task, sizeof task, "task-%u", i);
-    obs_sampler_track(s, task, "sleep", pids[i], start);
+    obs_sampler_track(s, task, "sleep", pids[i], starts[i]);
   }
   long tid = -1;
   for (int i = 0; i < 100 && tid < 0; i++) {
@@ -115,6 +116,8 @@ static double run(unsigned processes, unsigned interval, unsigned seconds) {
     g_snprintf(task, sizeof task, "task-%u", i);
     if (obs_sampler_process(s, task, "sleep", &u))
       sampled++;
+    else if (getenv("BENCH_DEBUG"))
+      fprintf(stderr, "not sampled: pid %d\n", (int)pids[i]);
   }
   obs_sampler_stop(s);
   for (unsigned i = 0; i < processes; i++)
@@ -123,6 +126,7 @@ static double run(unsigned processes, unsigned interval, unsigned seconds) {
       waitpid(pids[i], NULL, 0);
     }
   g_free(pids);
+  g_free(starts);
 
   double used = cpu1 - cpu0;
   double percent = 100.0 * used / wall;
