@@ -156,7 +156,12 @@ static void test_tree_summed(void **unused) {
   assert_true(wait_for(s, "task-t", "tree", three_threads, 6, &tree));
   assert_int_equal(tree.threads, 3); /* sh and its two sleeps */
   assert_true(wait_for(s, "task-t", "lone", sleeping, 5, &one));
-  /* Three processes' memory is more than one's. */
+  /* Three processes' memory is more than one's, once all have loaded
+   * (a pass later, both read from the same pass). */
+  g_usleep(1500000);
+  assert_true(obs_sampler_process(s, "task-t", "tree", &tree));
+  assert_true(obs_sampler_process(s, "task-t", "lone", &one));
+  assert_int_equal(tree.threads, 3);
   assert_true(tree.rss > one.rss);
   assert_string_equal(tree.status, "sleeping");
 
