@@ -59,3 +59,6 @@ td_unit_ldadd = $(td_core_libs) $(CMOCKA_LIBS)
 # tests link nothing but GLib.
 TESTS += tests/test-layers.sh tests/test-core-links.sh
 EXTRA_DIST += tests/test-layers.sh tests/test-core-links.sh
+
+# The observer plugin's sampler, /proc, disk and log units.
+include tests/observer-units.mk

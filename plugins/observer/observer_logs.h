@@ -24,7 +24,10 @@ int obs_log_open(const char *log_dir, const char *root, const char *task_id,
 /** Appends Aurora's /logdata answer, {"offset":O,"length":L,"data":"..."},
  * for `offset` (-1: the end, so data is empty and offset the size) and
  * `length` (capped at OBS_LOGDATA_MAX; negative: the default, Aurora's).
- * Invalid UTF-8 becomes U+FFFD.  Returns 0, or -1 on a read error. */
+ * L is the number of bytes read.  The data is escaped as Aurora's is
+ * (xml.sax.saxutils.escape: & < > become &amp; &lt; &gt;, since Aurora's
+ * log viewer inserts it as HTML), then invalid UTF-8 becomes U+FFFD.
+ * Returns 0, or -1 on a read error. */
 int obs_logdata_json(GString *out, int fd, int64_t offset, int64_t length);
 
 #endif
