@@ -211,9 +211,14 @@
     }
     var es = new EventSource('/events?task_id=' + segment(taskId));
     es.onmessage = run;
-    /* (Re)connected: whatever happened in between is in the JSON. */
-    es.onopen = run;
+    /* (Re)connected: whatever happened in between is in the JSON.  The
+     * body says so (tests wait for it). */
+    es.onopen = function () {
+      body.dataset.live = 'connected';
+      run();
+    };
     es.onerror = function () {
+      body.dataset.live = 'disconnected';
       /* Refused for good (503 at the subscriber limit): poll instead. */
       if (es.readyState === EventSource.CLOSED) setInterval(run, 5000);
     };
