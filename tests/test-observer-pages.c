@@ -134,7 +134,13 @@ static void expect_lacks(const GString *page, const char *snippet) {
 static void expect_safe_page(const GString *page) {
   assert_true(g_utf8_validate(page->str, (gssize)page->len, NULL));
   assert_int_equal(strlen(page->str), page->len);
-  assert_true(g_str_has_prefix(page->str, "<!DOCTYPE html>\n"));
+  assert_true(g_str_has_prefix(
+      page->str, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+                 "charset=\"utf-8\">\n<title>"));
+  expect_has(page, "</title>\n<link rel=\"icon\" href=\"/assets/favicon.svg\">"
+                   "\n<link rel=\"stylesheet\" href=\"/assets/observer.css\">"
+                   "\n<script src=\"/assets/observer.js\" defer></script>\n"
+                   "</head>\n<body data-page=\"");
   assert_true(g_str_has_suffix(page->str, "</body>\n</html>\n"));
   expect_lacks(page, "<img");
   expect_lacks(page, "onerror=alert(1)>");
@@ -454,6 +460,10 @@ static void test_assets(void **unused) {
   assert_null(strstr(js, "https://"));
   assert_null(strstr(css, "url("));
   assert_null(strstr(css, "@import"));
+  const char *icon = obs_asset("favicon.svg", &len, &type);
+  assert_non_null(icon);
+  assert_string_equal(type, "image/svg+xml");
+  assert_true(g_str_has_prefix(icon, "<svg "));
   assert_null(obs_asset("nope.js", &len, &type));
   assert_null(obs_asset("../observer.js", &len, &type));
   assert_null(obs_asset("", &len, &type));

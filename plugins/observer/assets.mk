@@ -3,7 +3,7 @@
 # need no file on disk and nothing from the network.  Included by
 # plugins/observer/local.mk; the plugin and tests/test-observer-pages list
 # $(obs_assets_c) in their nodist_..._SOURCES.
-obs_assets_files = observer.js observer.css
+obs_assets_files = observer.js observer.css favicon.svg
 obs_assets_c = plugins/observer/observer_assets.c
 $(obs_assets_c): $(top_srcdir)/plugins/observer/embed-assets.sh \
 		$(obs_assets_files:%=$(top_srcdir)/plugins/observer/assets/%)

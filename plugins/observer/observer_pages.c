@@ -112,6 +112,7 @@ static void page_head(GString *out, const char *hostname, const char *page,
   esc(out, hostname);
   g_string_append(out,
                   ")</title>\n"
+                  "<link rel=\"icon\" href=\"/assets/favicon.svg\">\n"
                   "<link rel=\"stylesheet\" href=\"/assets/observer.css\">\n"
                   "<script src=\"/assets/observer.js\" defer></script>\n"
                   "</head>\n<body data-page=\"");
