@@ -10,7 +10,8 @@ check_PROGRAMS += tests/test-observer-pages
 TESTS += tests/test-observer-pages
 endif
 tests_test_observer_pages_SOURCES = tests/test-observer-pages.c \
-	plugins/observer/observer_pages.c plugins/observer/observer_pages.h
+	plugins/observer/observer_pages.c plugins/observer/observer_pages.h \
+	plugins/observer/observer_model.h plugins/observer/observer_sampler.h
 nodist_tests_test_observer_pages_SOURCES = $(obs_assets_c)
 tests_test_observer_pages_CFLAGS = $(td_unit_cflags) \
 	-I$(top_srcdir)/plugins/observer
