@@ -11,7 +11,10 @@ cd "$(dirname "$0")"
 PACKAGES="gcc make autoconf automake libtool pkg-config libglib2.0-dev
   libthrift-c-glib-dev thrift-compiler libinih-dev libltdl-dev libcmocka-dev
   libjson-glib-dev jq util-linux libmicrohttpd-dev prometheus
-  clang libclang-rt-14-dev valgrind strace"
+  clang libclang-rt-14-dev valgrind strace chromium nodejs"
+# npm: Debian's package, unless the installed node brings its own (as
+# NodeSource's nodejs does, which conflicts with Debian's npm).
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 
 missing=
 for p in $PACKAGES; do
@@ -25,6 +28,14 @@ if [ -n "$missing" ]; then
   [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
+
+# The browser test's node modules (tests/browser/package-lock.json), again
+# only when the lock file changed since the last install.
+if [ ! -f tests/browser/node_modules/.package-lock.json ] ||
+   [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
+  echo "setup: npm ci in tests/browser"
+  (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi
 
 [ -x configure ] || ./autogen.sh
