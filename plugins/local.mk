@@ -15,6 +15,7 @@ plugins_common_libtdplugin_la_CFLAGS = $(td_plugin_cflags)
 
 include plugins/logger/local.mk
 include plugins/metrics/local.mk
+include plugins/observer/local.mk
 
 # libtool's .la files are of no use to a dlopen-only host: plugindir holds
 # the modules themselves.  Without the .la, libtool's uninstall no longer
