@@ -21,9 +21,20 @@
 /** The most runs kept of one process. */
 #define OBS_MAX_RUNS 1000
 
+/* A run as kept: obs_run without its padding (32 bytes, not 40), in an
+ * array grown one at a time while small and then by half, never doubled:
+ * runs are most of what a task keeps. */
+typedef struct run {
+  double start_time, stop_time;
+  int32_t return_code, pid;
+  int32_t state;
+  bool has_return_code;
+} run;
+
 typedef struct proc {
   char *name;
-  GArray *runs; /* obs_run; NULL until the first run */
+  run *runs; /* oldest first */
+  uint32_t n_runs, cap_runs;
 } proc;
 
 typedef struct task {
@@ -51,8 +62,7 @@ struct obs_model {
 static void proc_free(gpointer p) {
   proc *pr = p;
   g_free(pr->name);
-  if (pr->runs)
-    g_array_free(pr->runs, TRUE);
+  g_free(pr->runs);
   g_free(pr);
 }
 
@@ -231,17 +241,23 @@ void obs_model_process(obs_model *m, const thermos_event *ev, int32_t state,
   task *t = task_of(m, ev);
   if (t) {
     proc *p = proc_of(t, ps->process);
-    if (!p->runs)
-      p->runs = g_array_new(FALSE, TRUE, sizeof(obs_run));
     /* The host dispatches valid transitions only: WAITING starts a run,
      * every other state updates the latest. */
-    if (state == THERMOS_PROCESS_WAITING || p->runs->len == 0) {
-      if (p->runs->len >= OBS_MAX_RUNS)
-        g_array_remove_index(p->runs, 0);
-      obs_run blank = {0};
-      g_array_append_val(p->runs, blank);
+    if (state == THERMOS_PROCESS_WAITING || p->n_runs == 0) {
+      if (p->n_runs >= OBS_MAX_RUNS) {
+        memmove(p->runs, p->runs + 1, (p->n_runs - 1) * sizeof *p->runs);
+        p->n_runs--;
+      }
+      if (p->n_runs == p->cap_runs) {
+        /* One at a time while small (most processes run a few times),
+         * then by half. */
+        p->cap_runs =
+            p->cap_runs < 8 ? p->cap_runs + 1 : p->cap_runs + p->cap_runs / 2;
+        p->runs = g_renew(run, p->runs, p->cap_runs);
+      }
+      memset(&p->runs[p->n_runs++], 0, sizeof *p->runs);
     }
-    obs_run *r = &g_array_index(p->runs, obs_run, p->runs->len - 1);
+    run *r = &p->runs[p->n_runs - 1];
     r->state = state;
     if (ps->present & THERMOS_PS_START_TIME)
       r->start_time = ps->start_time;
@@ -318,9 +334,13 @@ static obs_task_view *view_of(const task *t) {
     const proc *p = g_ptr_array_index(t->procs, i);
     obs_process_view *pv = g_new0(obs_process_view, 1);
     pv->name = g_strdup(p->name);
-    pv->runs = g_array_new(FALSE, FALSE, sizeof(obs_run));
-    if (p->runs)
-      g_array_append_vals(pv->runs, p->runs->data, p->runs->len);
+    pv->runs = g_array_sized_new(FALSE, FALSE, sizeof(obs_run), p->n_runs);
+    for (uint32_t k = 0; k < p->n_runs; k++) {
+      const run *r = &p->runs[k];
+      obs_run o = {r->state,       r->start_time,      r->stop_time,
+                   r->return_code, r->has_return_code, r->pid};
+      g_array_append_val(pv->runs, o);
+    }
     g_ptr_array_add(v->processes, pv);
   }
   return v;
