@@ -17,7 +17,8 @@ tests_bench_measure_SOURCES = tests/bench/measure.c
 tests_bench_latency_SOURCES = tests/bench/latency.c
 EXTRA_DIST += tests/bench/gen-stream.c tests/bench/measure.c \
 	tests/bench/run-bench.sh tests/bench/run-follow-bench.sh \
-	tests/bench/run-status-bench.sh
+	tests/bench/run-status-bench.sh \
+	tests/bench/run-observer-bench.sh
 CLEANFILES += tests/bench/gen-stream$(EXEEXT) tests/bench/measure$(EXEEXT) \
 	tests/bench/latency$(EXEEXT)
 
@@ -36,13 +37,15 @@ CLEANFILES += tests/bench/timestamp.la
 bench: thermos-dispatch$(EXEEXT) plugins/logger/logger.la \
 		tests/bench/gen-stream$(EXEEXT) \
 		tests/bench/measure$(EXEEXT) \
-		tests/bench/latency$(EXEEXT) tests/bench/timestamp.la
+		tests/bench/latency$(EXEEXT) tests/bench/timestamp.la \
+		plugins/observer/observer.la
 	THERMOS_DISPATCH='$(abs_top_builddir)/thermos-dispatch$(EXEEXT)' \
 	GEN_STREAM='$(abs_top_builddir)/tests/bench/gen-stream$(EXEEXT)' \
 	MEASURE='$(abs_top_builddir)/tests/bench/measure$(EXEEXT)' \
 	PLUGIN_DIR='$(abs_top_builddir)/plugins/logger/.libs' \
 	LATENCY='$(abs_top_builddir)/tests/bench/latency$(EXEEXT)' \
 	TIMESTAMP_PLUGIN='$(abs_top_builddir)/tests/bench/.libs/timestamp.so' \
+	OBSERVER_PLUGIN='$(abs_top_builddir)/plugins/observer/.libs/observer.so' \
 	BENCH_DIR='$(BENCH_DIR)' \
 	$(SHELL) '$(abs_top_srcdir)/tests/bench/run-bench.sh'
 	THERMOS_DISPATCH='$(abs_top_builddir)/thermos-dispatch$(EXEEXT)' \

@@ -364,3 +364,39 @@ void td_json_write_runner_header(GString *out,
   }
   g_string_append_c(out, '}');
 }
+
+/* A decimal uint64_t, without printf's parsing of a format. */
+static void put_u64(GString *out, uint64_t v) {
+  char buf[24];
+  size_t i = sizeof buf;
+  do {
+    buf[--i] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  td_put(out, buf + i, sizeof buf - i);
+}
+
+void td_json_write_event_begin(GString *out, const char *event,
+                               const thermos_event *ev) {
+  TD_PUT_LIT(out, "{\"event\":\"");
+  td_put(out, event, strlen(event));
+  TD_PUT_LIT(out, "\",\"record\":");
+  put_u64(out, ev->record);
+  TD_PUT_LIT(out, ",\"offset\":");
+  put_u64(out, ev->offset);
+}
+
+void td_json_write_event_end(GString *out, const thermos_event *ev,
+                             const GString *source_json) {
+  TD_PUT_LIT(out, ",\"task_id\":");
+  td_json_write_string(out, ev->task_id.data, ev->task_id.len);
+  TD_PUT_LIT(out, ",\"source\":");
+  if (source_json)
+    td_put(out, source_json->str, source_json->len);
+  else
+    td_json_write_string(out, ev->source, strlen(ev->source));
+  if (ev->history)
+    TD_PUT_LIT(out, ",\"history\":true}");
+  else
+    TD_PUT_LIT(out, ",\"history\":false}");
+}

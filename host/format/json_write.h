@@ -43,4 +43,19 @@ void td_json_write_process_status(GString *out,
 void td_json_write_task_status(GString *out, const thermos_task_status *ts);
 void td_json_write_runner_header(GString *out, const thermos_runner_header *rh);
 
+/* The event object of the logger's JSON form and the observer's /events
+ * (json.md): {"event":NAME,"record":R,"offset":O, <the caller's members>,
+ * "task_id":...,"source":...,"history":B}.  Written once, for both. */
+
+/** Appends `{"event":"<event>","record":R,"offset":O` (`event` is one of
+ * the fixed names, written as is). */
+void td_json_write_event_begin(GString *out, const char *event,
+                               const thermos_event *ev);
+/** Appends `,"task_id":...,"source":...,"history":B}`.  `source_json` is
+ * ev->source already written as a JSON string (a caller keeps it per
+ * stream: the source is stable for the stream's life), or NULL to write
+ * it here. */
+void td_json_write_event_end(GString *out, const thermos_event *ev,
+                             const GString *source_json);
+
 #endif

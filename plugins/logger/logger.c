@@ -201,33 +201,21 @@ static char *text_state(char *p, const char *name, int32_t state) {
   return put_i64(p, state);
 }
 
-/* `{"event":"<event>","record":N,"offset":B` */
+/* The event object (shared with the observer, in libtdjson); the logger
+ * keeps the source written as JSON for as long as the stream lasts. */
 static void json_begin(GString *b, const char *event, const thermos_event *ev) {
-  char *p = line_room(b, 64 + 2 * NUM_MAX);
-  p = PUT_LIT(p, "{\"event\":\"");
-  p = put(p, event, strlen(event));
-  p = PUT_LIT(p, "\",\"record\":");
-  p = put_u64(p, ev->record);
-  p = PUT_LIT(p, ",\"offset\":");
-  p = put_u64(p, ev->offset);
-  line_end(b, p);
+  td_json_write_event_begin(b, event, ev);
 }
 
 /* `,"task_id":...,"source":...,"history":...}` and the newline. */
 static void json_end(logger *lg, GString *b, const thermos_event *ev) {
-  APPEND_LIT(b, ",\"task_id\":");
-  td_json_write_string(b, ev->task_id.data, ev->task_id.len);
-  APPEND_LIT(b, ",\"source\":");
   if (ev->source != lg->source) {
     g_string_truncate(lg->source_json, 0);
     td_json_write_string(lg->source_json, ev->source, strlen(ev->source));
     lg->source = ev->source;
   }
-  td_put(b, lg->source_json->str, lg->source_json->len);
-  if (ev->history)
-    APPEND_LIT(b, ",\"history\":true}\n");
-  else
-    APPEND_LIT(b, ",\"history\":false}\n");
+  td_json_write_event_end(b, ev, lg->source_json);
+  g_string_append_c(b, '\n');
 }
 
 /* After a line: write the buffer out when it is full, and at once for a

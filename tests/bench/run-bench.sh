@@ -161,4 +161,11 @@ if [ "${BENCH_FOLLOW:-yes}" != no ]; then
 		failures=$((failures + 1))
 fi
 
+# The observer plugin: its memory beyond the host's and the latency of
+# its answers (needs OBSERVER_PLUGIN; BENCH_OBSERVER=no skips it).
+if [ "${BENCH_OBSERVER:-yes}" != no ] && [ -n "${OBSERVER_PLUGIN:-}" ]; then
+	sh "$(dirname "$0")/run-observer-bench.sh" ||
+		failures=$((failures + 1))
+fi
+
 [ "$failures" -eq 0 ] || die "$failures case(s) failed"
