@@ -56,13 +56,15 @@ tdp_http *tdp_http_start(const thermos_host_v1 *host,
 void tdp_http_hold(tdp_http *h, struct MHD_Connection *c);
 
 /** Queues a response holding a copy of `body`, with `content_type` and
- * `X-Content-Type-Options: nosniff` (every response of the server has
- * it); 405 responses also say `Allow: GET, HEAD`. */
+ * `X-Content-Type-Options: nosniff` and `Content-Security-Policy:
+ * default-src 'self'` (every response of the server has them); 405 responses
+ * also say `Allow: GET, HEAD`. */
 enum MHD_Result tdp_http_reply(struct MHD_Connection *c, unsigned status,
                                const char *content_type, const char *body,
                                size_t len);
 
-/** Adds the headers every response of the server carries (nosniff) to a
+/** Adds the headers every response of the server carries (nosniff, the
+ * content security policy) to a
  * response built by the caller (a callback response, say). */
 void tdp_http_common_headers(struct MHD_Response *r);
 

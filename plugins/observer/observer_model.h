@@ -47,16 +47,16 @@ typedef struct obs_port {
 /** A copy of one task, owned by the caller (obs_task_view_free). */
 typedef struct obs_task_view {
   char *task_id;
-  char *root;     /**< the checkpoint root (holds checkpoints/, tasks/) */
-  char *user;     /**< "" when the header has none; likewise below */
+  char *root; /**< the checkpoint root (holds checkpoints/, tasks/) */
+  char *user; /**< "" when the header has none; likewise below */
   char *hostname;
   char *sandbox;
-  char *log_dir;  /**< the header's, or "" for older runners */
+  char *log_dir;      /**< the header's, or "" for older runners */
   double launch_time; /**< the header's launch_time_ms / 1000, or 0 */
   bool has_header;
-  bool finished;  /**< in Aurora's "finished" list */
-  GArray *statuses;    /**< obs_status, oldest first */
-  GArray *ports;       /**< obs_port */
+  bool finished;        /**< in Aurora's "finished" list */
+  GArray *statuses;     /**< obs_status, oldest first */
+  GArray *ports;        /**< obs_port */
   GPtrArray *processes; /**< obs_process_view *, by name */
 } obs_task_view;
 

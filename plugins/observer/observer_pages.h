@@ -23,8 +23,7 @@ void obs_page_index(GString *out, const char *hostname, obs_counts counts);
  * obs_model_page returns), with links to the previous and next page.
  * `sampler` may be NULL (no resource columns filled in). */
 void obs_page_main(GString *out, obs_type type, long offset, long num,
-                   const GPtrArray *tasks, size_t total,
-                   obs_sampler *sampler);
+                   const GPtrArray *tasks, size_t total, obs_sampler *sampler);
 
 /** `/task/<id>`: status history, ports, a table of processes with their
  * runs, resources and log links.  `config_json` is the task's config file
@@ -50,7 +49,6 @@ void obs_page_error(GString *out, unsigned status, const char *message);
 
 /** An asset under /assets/: its bytes and content type, or NULL when there
  * is no such asset. */
-const char *obs_asset(const char *name, size_t *len,
-                      const char **content_type);
+const char *obs_asset(const char *name, size_t *len, const char **content_type);
 
 #endif

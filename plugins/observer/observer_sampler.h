@@ -17,12 +17,12 @@ typedef struct obs_sampler obs_sampler;
 /** Aurora's ProcessSample (to_dict) plus disk: a process and all its
  * descendants, or a task's running processes summed. */
 typedef struct obs_usage {
-  double cpu;     /**< CPU rate, cores (1.0 = one core busy) */
-  uint64_t ram;   /**< bytes: Aurora reports rss here */
-  double user;    /**< seconds of user CPU */
-  double system;  /**< seconds of system CPU */
-  uint64_t rss;   /**< bytes */
-  uint64_t vms;   /**< bytes */
+  double cpu;    /**< CPU rate, cores (1.0 = one core busy) */
+  uint64_t ram;  /**< bytes: Aurora reports rss here */
+  double user;   /**< seconds of user CPU */
+  double system; /**< seconds of system CPU */
+  uint64_t rss;  /**< bytes */
+  uint64_t vms;  /**< bytes */
   int32_t nice;
   char status[16]; /**< the process's state letter as a word, e.g. "sleeping" */
   int32_t threads;
@@ -40,8 +40,8 @@ void obs_sampler_stop(obs_sampler *s);
 /** `pid` of task/process is running (`start_time` as the checkpoint says,
  * seconds since the epoch: a /proc entry that started long after it is
  * another process with a reused pid, and is not sampled). */
-void obs_sampler_track(obs_sampler *s, const char *task_id,
-                       const char *process, int32_t pid, double start_time);
+void obs_sampler_track(obs_sampler *s, const char *task_id, const char *process,
+                       int32_t pid, double start_time);
 /** The process is no longer running. */
 void obs_sampler_untrack(obs_sampler *s, const char *task_id,
                          const char *process);

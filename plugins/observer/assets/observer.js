@@ -229,6 +229,13 @@
   var LOG_CHUNK = 65536;
   var LOG_BACKLOG = 262144;
 
+  /* /logdata escapes & < > as Aurora's does (its viewer inserts HTML);
+   * this one inserts text, so it takes the escaping back off. */
+  function unescapeXml(s) {
+    return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  }
+
   function tailLog() {
     var url = body.dataset.logdata;
     var pre = document.getElementById('log-data');
@@ -247,7 +254,7 @@
         if (r.data) {
           var atBottom = window.innerHeight + window.scrollY >=
             document.body.scrollHeight - 4;
-          pre.appendChild(document.createTextNode(r.data));
+          pre.appendChild(document.createTextNode(unescapeXml(r.data)));
           if (atBottom) window.scrollTo(0, document.body.scrollHeight);
         }
         offset = r.offset + r.length;
