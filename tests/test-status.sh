@@ -54,7 +54,8 @@ check_stdout "Active tasks:" \
 	"  hello_world          $own  state:  SUCCESS start:  Tue May 15 16:05:43 2012" \
 	""
 
-# -v 2: and user, ports and sandbox.
+# -v 2: and user, ports, sandbox and each process's latest run (Aurora
+# shows the process table at 3 only).
 td status --verbosity 2 --only active "$a"
 check_rc 0
 check_stderr_empty
@@ -62,9 +63,12 @@ check_stdout "Active tasks:" \
 	"  ports                $own  state:  SUCCESS start:  Tue May 15 16:09:12 2012" \
 	"    user: wickman ports: world -> 50001 hello -> 50000" \
 	"    sandbox: /tmp/thermos.kfezsG/sandbox" \
+	"    process table:" \
+	"      - echo runs: 1 last: pid=43570, rc=0, finish:Tue May 15 16:09:12 2012, state:SUCCESS" \
+	"" \
 	""
 
-# -v 3: and each process's latest run (runs counts them all).
+# -v 3: the same as 2 (runs counts them all).
 td status -v 3 --only finished "$a"
 check_rc 0
 check_stderr_empty

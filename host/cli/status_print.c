@@ -127,7 +127,7 @@ void td_status_text(GString *out, const td_status_task *t,
   else
     TD_PUT_LIT(out, "None");
   TD_PUT_LIT(out, "\n");
-  if (verbosity >= 3)
+  if (verbosity >= 2)
     text_processes(out, v->st);
 }
 
@@ -208,7 +208,7 @@ void td_status_json(GString *out, const td_status_task *t,
       else
         TD_PUT_LIT(out, "null");
     }
-    if (verbosity >= 3) {
+    if (verbosity >= 2) {
       if (v->st)
         json_processes(out, v->st);
       else
