@@ -25,7 +25,7 @@ endif
 # represented by the tests that reach most of its code (loading and
 # dispatch with every on_error policy, the logger's outputs and reopen,
 # tail and watch with cursors after a crash and a restart, the metrics
-# plugin's registry, HTTP and textfile, and the fault paths of input and
+# plugin's registry, HTTP and textfile, the observer's routes, and the fault paths of input and
 # abort); the rest of each class runs natively in `make check`, and the
 # pure-pipeline tests are covered by the sanitizer build and the fuzz
 # replays.  Timeouts are scaled by TD_TIME_SCALE for the slower runs.  Not
@@ -39,6 +39,7 @@ valgrind_tests = \
 	tests/test-tail-writes.sh tests/test-watch-tasks.sh \
 	tests/test-cursor-crash.sh tests/test-cursor-restart.sh \
 	tests/test-metrics-values.sh tests/test-metrics-textfile.sh \
+	tests/test-observer-json.sh \
 	tests/test-fault-inputs.sh tests/test-fault-abort.sh
 check-valgrind:
 	@if test -z "$(VALGRIND)"; then \
