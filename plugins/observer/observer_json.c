@@ -122,7 +122,8 @@ static void task_row(GString *out, const obs_task_view *t,
                      obs_sampler *sampler) {
   char *config = NULL;
   size_t config_len = 0;
-  char *name = config_member(t, &config, &config_len, "name");
+  char *name = t->name ? g_strdup(t->name)
+                       : config_member(t, &config, &config_len, "name");
   g_free(config);
   LIT(out, "{\"task_id\":");
   put_str(out, t->task_id);

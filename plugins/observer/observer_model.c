@@ -41,6 +41,7 @@ typedef struct task {
   char *task_id;
   char *root; /* NULL: unknown */
   char *user, *hostname, *sandbox, *log_dir;
+  char *name; /* from the config file, once read; NULL: not yet */
   double launch_time;
   bool has_header;
   bool finished;
@@ -74,6 +75,7 @@ static void task_free(gpointer p) {
   g_free(t->hostname);
   g_free(t->sandbox);
   g_free(t->log_dir);
+  g_free(t->name);
   if (t->statuses)
     g_array_free(t->statuses, TRUE);
   if (t->ports) {
@@ -317,6 +319,7 @@ static obs_task_view *view_of(const task *t) {
   v->hostname = dup0(t->hostname);
   v->sandbox = dup0(t->sandbox);
   v->log_dir = dup0(t->log_dir);
+  v->name = g_strdup(t->name);
   v->launch_time = t->launch_time;
   v->has_header = t->has_header;
   v->finished = t->finished;
@@ -355,6 +358,7 @@ void obs_task_view_free(obs_task_view *v) {
   g_free(v->hostname);
   g_free(v->sandbox);
   g_free(v->log_dir);
+  g_free(v->name);
   g_array_free(v->statuses, TRUE);
   for (guint i = 0; i < v->ports->len; i++)
     g_free(g_array_index(v->ports, obs_port, i).name);
@@ -367,6 +371,14 @@ void obs_task_view_free(obs_task_view *v) {
   }
   g_ptr_array_free(v->processes, TRUE);
   g_free(v);
+}
+
+void obs_model_set_name(obs_model *m, const char *task_id, const char *name) {
+  g_mutex_lock(&m->lock);
+  task *t = g_hash_table_lookup(m->tasks, task_id);
+  if (t && !t->name)
+    t->name = g_strdup(name);
+  g_mutex_unlock(&m->lock);
 }
 
 obs_task_view *obs_model_get(obs_model *m, const char *task_id) {

@@ -52,6 +52,7 @@ typedef struct obs_task_view {
   char *hostname;
   char *sandbox;
   char *log_dir;      /**< the header's, or "" for older runners */
+  char *name;         /**< from the config file; NULL until it was read */
   double launch_time; /**< the header's launch_time_ms / 1000, or 0 */
   bool has_header;
   bool finished;        /**< in Aurora's "finished" list */
@@ -85,6 +86,11 @@ void obs_model_task(obs_model *m, const thermos_event *ev, int32_t state,
 void obs_model_stream_close(obs_model *m, const thermos_event *ev);
 
 /* --- the readers' side (any thread) --------------------------------------- */
+
+/** Remembers the task's name once its config file was read: a list of
+ * tasks then reads no file for it again (the name of an Aurora task never
+ * changes).  A name already known is kept. */
+void obs_model_set_name(obs_model *m, const char *task_id, const char *name);
 
 /** A copy of the task, or NULL when unknown. */
 obs_task_view *obs_model_get(obs_model *m, const char *task_id);

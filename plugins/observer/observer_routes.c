@@ -82,6 +82,26 @@ static bool page_args(char **parts, int n, const char *dflt, const char **name,
   return n <= 3;
 }
 
+/* Reads the config file of each task of a page whose name is not known
+ * yet, and has the model remember it: a list then costs one file read per
+ * task once, not on every request.  A task without a config file is read
+ * again next time (its file may come later). */
+static void remember_names(obs_model *m, GPtrArray *page) {
+  for (guint i = 0; i < page->len; i++) {
+    obs_task_view *t = g_ptr_array_index(page, i);
+    if (t->name || !*t->root)
+      continue;
+    size_t len = 0;
+    char *config = obs_config_read(t->root, t->task_id, &len);
+    if (!config)
+      continue;
+    char *name = obs_config_string(config, len, "name");
+    g_free(config);
+    t->name = name ? name : g_strdup("");
+    obs_model_set_name(m, t->task_id, t->name);
+  }
+}
+
 static enum MHD_Result j_task_ids(obs_routes *r, struct MHD_Connection *c,
                                   char **parts, int n) {
   const char *name;
@@ -91,6 +111,7 @@ static enum MHD_Result j_task_ids(obs_routes *r, struct MHD_Connection *c,
     return error_page(c, MHD_HTTP_NOT_FOUND, "no such list");
   size_t total;
   GPtrArray *page = obs_model_page(r->model, type, offset, num, &total);
+  remember_names(r->model, page);
   GString *b = g_string_new(NULL);
   obs_json_task_ids(b, name, offset, num, page, total, r->sampler);
   g_ptr_array_free(page, TRUE);
