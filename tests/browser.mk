@@ -11,6 +11,8 @@ TESTS += tests/test-observer-pages
 endif
 tests_test_observer_pages_SOURCES = tests/test-observer-pages.c \
 	plugins/observer/observer_pages.c plugins/observer/observer_pages.h \
+	plugins/observer/observer_pages_task.c plugins/observer/observer_html.c \
+	plugins/observer/observer_html.h \
 	plugins/observer/observer_model.h plugins/observer/observer_sampler.h
 nodist_tests_test_observer_pages_SOURCES = $(obs_assets_c)
 tests_test_observer_pages_CFLAGS = $(td_unit_cflags) \

@@ -13,7 +13,9 @@ plugins_observer_observer_la_SOURCES = plugins/observer/observer.c \
 	plugins/observer/observer_proc.c plugins/observer/observer_proc.h \
 	plugins/observer/observer_disk.c plugins/observer/observer_disk.h \
 	plugins/observer/observer_logs.c plugins/observer/observer_logs.h \
-	plugins/observer/observer_pages.c plugins/observer/observer_pages.h
+	plugins/observer/observer_pages.c plugins/observer/observer_pages.h \
+	plugins/observer/observer_pages_task.c plugins/observer/observer_html.c \
+	plugins/observer/observer_html.h
 nodist_plugins_observer_observer_la_SOURCES = $(obs_assets_c)
 plugins_observer_observer_la_CFLAGS = $(td_plugin_cflags) $(MHD_CFLAGS) \
 	$(JSONGLIB_CFLAGS) -I$(top_srcdir)/plugins/observer
