@@ -92,7 +92,7 @@ case $(uname -m) in
 x86_64)
 	has_line "  recorder_1_0 1.2.3-test ABI 1 (224 bytes)  $PLUG/recorder_1_0.so" \
 		"the 1.0 recorder and its table's size"
-	has_line "  recorder     1.2.3-test ABI 1 (232 bytes)  $PLUG/recorder.so" \
+	has_line "  recorder     1.2.3-test ABI 1 (240 bytes)  $PLUG/recorder.so" \
 		"the 1.1 recorder and its table's size"
 	;;
 *)

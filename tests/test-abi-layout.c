@@ -99,7 +99,47 @@ static const pin THERMOS_EVENT_PINS[] = {
     OFF(thermos_event, struct_size, 0), OFF(thermos_event, source, 8),
     OFF(thermos_event, task_id, 16),    OFF(thermos_event, record, 32),
     OFF(thermos_event, offset, 40),     OFF(thermos_event, history, 48),
-    OFF(thermos_event, state, 56),      SIZE(thermos_event, 64),
+    OFF(thermos_event, state, 56),
+    OFF(thermos_event, stream_ctx, 64), /* since 1.1 */
+    SIZE(thermos_event, 72),
+};
+/* Since 1.1. */
+static const pin THERMOS_OPTION_EX_PINS[] = {
+    OFF(thermos_option_ex, struct_size, 0),
+    OFF(thermos_option_ex, key, 8),
+    OFF(thermos_option_ex, type, 16),
+    OFF(thermos_option_ex, default_value, 24),
+    OFF(thermos_option_ex, help, 32),
+    OFF(thermos_option_ex, choices, 40),
+    OFF(thermos_option_ex, flags, 48),
+    OFF(thermos_option_ex, int_min, 56),
+    OFF(thermos_option_ex, int_max, 64),
+    OFF(thermos_option_ex, double_min, 72),
+    OFF(thermos_option_ex, double_max, 80),
+    SIZE(thermos_option_ex, 88),
+};
+/* Since 1.1. */
+static const pin THERMOS_INSTANCE_STATS_PINS[] = {
+    OFF(thermos_instance_stats, struct_size, 0),
+    OFF(thermos_instance_stats, instance, 8),
+    OFF(thermos_instance_stats, module, 16),
+    OFF(thermos_instance_stats, events, 24),
+    OFF(thermos_instance_stats, callbacks_failed, 32),
+    OFF(thermos_instance_stats, disabled, 40),
+    OFF(thermos_instance_stats, callbacks, 48),
+    OFF(thermos_instance_stats, callback_seconds, 56),
+    OFF(thermos_instance_stats, callback_buckets, 64),
+    SIZE(thermos_instance_stats, 128),
+};
+/* Since 1.1. */
+static const pin THERMOS_STREAM_STATS_PINS[] = {
+    OFF(thermos_stream_stats, struct_size, 0),
+    OFF(thermos_stream_stats, source, 8),
+    OFF(thermos_stream_stats, task_id, 16),
+    OFF(thermos_stream_stats, records, 32),
+    OFF(thermos_stream_stats, bytes_read, 40),
+    OFF(thermos_stream_stats, bytes_unread, 48),
+    SIZE(thermos_stream_stats, 56),
 };
 static const pin THERMOS_OPTION_PINS[] = {
     OFF(thermos_option, key, 0),
@@ -127,7 +167,17 @@ static const pin THERMOS_HOST_V1_PINS[] = {
     OFF(thermos_host_v1, process_run_count, 104),
     OFF(thermos_host_v1, process_run, 112),
     OFF(thermos_host_v1, abi_minor, 120), /* since 1.1 */
-    SIZE(thermos_host_v1, 128),
+    OFF(thermos_host_v1, truncate, 124),
+    OFF(thermos_host_v1, host_version, 128),
+    OFF(thermos_host_v1, config_get_int, 136),
+    OFF(thermos_host_v1, config_get_double, 144),
+    OFF(thermos_host_v1, config_get_bool, 152),
+    OFF(thermos_host_v1, fail_reason, 160),
+    OFF(thermos_host_v1, instance_count, 168),
+    OFF(thermos_host_v1, instance_stats, 176),
+    OFF(thermos_host_v1, stream_count, 184),
+    OFF(thermos_host_v1, stream_stats, 192),
+    SIZE(thermos_host_v1, 200),
 };
 static const pin THERMOS_HANDLER_V1_PINS[] = {
     OFF(thermos_handler_v1, abi_major, 0),
@@ -160,7 +210,8 @@ static const pin THERMOS_HANDLER_V1_PINS[] = {
     OFF(thermos_handler_v1, on_task_killed, 208),
     OFF(thermos_handler_v1, on_task_lost, 216),
     OFF(thermos_handler_v1, min_host_minor, 224), /* since 1.1 */
-    SIZE(thermos_handler_v1, 232),
+    OFF(thermos_handler_v1, options_ex, 232),
+    SIZE(thermos_handler_v1, 240),
 };
 #else
 #define LAYOUT_PINNED 0
@@ -194,6 +245,9 @@ PINS_TEST(test_event_layout, THERMOS_EVENT_PINS)
 PINS_TEST(test_option_layout, THERMOS_OPTION_PINS)
 PINS_TEST(test_host_layout, THERMOS_HOST_V1_PINS)
 PINS_TEST(test_handler_layout, THERMOS_HANDLER_V1_PINS)
+PINS_TEST(test_option_ex_layout, THERMOS_OPTION_EX_PINS)
+PINS_TEST(test_instance_stats_layout, THERMOS_INSTANCE_STATS_PINS)
+PINS_TEST(test_stream_stats_layout, THERMOS_STREAM_STATS_PINS)
 
 /* The smallest table a host of major 1 accepts is 1.0's: up to and with
  * on_task_lost, the last member of 1.0. */
@@ -251,8 +305,11 @@ static void test_same_as_1_0(void **state) {
     }
   assert_int_equal(td_abi_1_0_n_sizes, N_OF(STRUCT_SIZES));
   for (size_t i = 0; i < N_OF(STRUCT_SIZES); i++) {
+    /* The tables and the event grow (by struct_size); the data structs
+     * never change size. */
     bool table = strcmp(STRUCT_NAMES[i], "thermos_host_v1") == 0 ||
-                 strcmp(STRUCT_NAMES[i], "thermos_handler_v1") == 0;
+                 strcmp(STRUCT_NAMES[i], "thermos_handler_v1") == 0 ||
+                 strcmp(STRUCT_NAMES[i], "thermos_event") == 0;
     if (table ? STRUCT_SIZES[i] <= td_abi_1_0_sizes[i]
               : STRUCT_SIZES[i] != td_abi_1_0_sizes[i]) {
       print_error("sizeof %s: %zu, %zu in 1.0\n", STRUCT_NAMES[i],
@@ -561,6 +618,9 @@ int main(void) {
       cmocka_unit_test(test_option_layout),
       cmocka_unit_test(test_host_layout),
       cmocka_unit_test(test_handler_layout),
+      cmocka_unit_test(test_option_ex_layout),
+      cmocka_unit_test(test_instance_stats_layout),
+      cmocka_unit_test(test_stream_stats_layout),
       cmocka_unit_test(test_v1_0_size),
       cmocka_unit_test(test_same_as_1_0),
       cmocka_unit_test(test_has_member),

@@ -60,9 +60,10 @@ td -c "$ini" replay "$s1" "$s2"
 check_rc 70
 check_stdout_empty
 # All failures of s1 come within a second (a replay of 70 records): one
-# line; s2's single failure comes within that second too.
+# line; s2's single failure comes within that second too, and the count
+# at the end says how many the rate limit left out.
 check_stderr "thermos-dispatch: warning: a: on_process_running failed at $s1 record $first" \
-	"thermos-dispatch: a: $((n_running + 1)) callbacks failed"
+	"thermos-dispatch: a: $((n_running + 1)) callbacks failed ($n_running not logged: at most one line a second)"
 newfile
 {
 	echo "$init_a"
@@ -108,7 +109,7 @@ check_rc 70
 check_stderr \
 	"thermos-dispatch: warning: a: on_process_running failed at - record $first" \
 	"thermos-dispatch: warning: a: on_process_running failed at - record $third (and 1 more failures)" \
-	"thermos-dispatch: a: $n_running callbacks failed"
+	"thermos-dispatch: a: $n_running callbacks failed ($((n_running - 3)) not logged: at most one line a second)"
 what="(continue, a pause): recorder lines"
 n=$(grep -c '^a on_process_running ' "$rec")
 if [ "$n" = "$n_running" ]; then ok; else

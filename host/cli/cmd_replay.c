@@ -113,7 +113,8 @@ int td_cmd_replay(int argc, char **argv) {
   if (!cfg)
     return rc;
   td_signals_install();
-  td_plugin_set *set = td_plugin_set_start(cfg, THERMOS_MODE_REPLAY, false);
+  td_plugin_set *set = td_plugin_set_start(cfg, THERMOS_MODE_REPLAY,
+                                           truncate || cfg->truncate, false);
   if (!set) {
     td_config_free(cfg);
     return TD_EXIT_CONFIG;
@@ -133,7 +134,6 @@ int td_cmd_replay(int argc, char **argv) {
   int sig = td_signals_stop_requested();
   if (sig)
     rc = max_code(rc, td_exit_for_signal(sig));
-  td_dispatcher_free(d);
   td_plugin_set_stop(set);
   td_config_free(cfg);
   return rc;

@@ -28,7 +28,7 @@ int td_follow_setup_start(td_follow_setup *h, int mode) {
       return TD_EXIT_CONFIG;
     }
   }
-  h->set = td_plugin_set_start(h->cfg, mode, false);
+  h->set = td_plugin_set_start(h->cfg, mode, h->cfg->truncate, false);
   if (!h->set) {
     td_cursors_close(h->cursors);
     td_config_free(h->cfg);
@@ -47,7 +47,6 @@ int td_follow_setup_finish(td_follow_setup *h, int rc) {
   else if (td_dispatcher_report_failures(h->d) && h->callback_failures_fail &&
            rc < TD_EXIT_SOFTWARE)
     rc = TD_EXIT_SOFTWARE;
-  td_dispatcher_free(h->d);
   td_plugin_set_stop(h->set);
   td_cursors_close(h->cursors);
   td_config_free(h->cfg);

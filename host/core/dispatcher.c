@@ -3,27 +3,63 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <glib.h>
 
 #include "diag.h"
+#include "error.h"
+#include "stream_reader.h"
+
+volatile td_callback_site td_current_callback;
+
+/* What the dispatcher keeps of an open stream: each target's stream_ctx
+ * slot, and what its statistics say. */
+typedef struct td_dstream {
+  const char *source;
+  thermos_str task_id;
+  uint64_t records;
+  const td_stream *reader;
+  void **slots; /* one per target */
+} td_dstream;
 
 struct td_dispatcher {
   GPtrArray *targets; /* td_target *, in dispatch order */
   bool aborted;
   GHashTable *warned_task_states; /* unknown task state values warned of */
+  GHashTable *streams;            /* ev->source (by address) -> td_dstream */
+  GPtrArray *stream_list;         /* the same, for indexed statistics */
+  td_dstream *last;               /* the last stream looked up */
+  thermos_event cur;              /* the event as one target sees it */
+  bool trace;
+  double slow_callback;
 };
+
+static const double BUCKET_BOUNDS[THERMOS_CALLBACK_BUCKETS] =
+    THERMOS_CALLBACK_BUCKET_BOUNDS;
+
+static void dstream_free(gpointer p) {
+  td_dstream *s = p;
+  g_free(s->slots);
+  g_free(s);
+}
 
 td_dispatcher *td_dispatcher_new(void) {
   td_dispatcher *d = g_new0(td_dispatcher, 1);
   d->targets = g_ptr_array_new();
   d->warned_task_states = g_hash_table_new(g_direct_hash, g_direct_equal);
+  d->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                     dstream_free);
+  d->stream_list = g_ptr_array_new();
   return d;
 }
 
 void td_dispatcher_free(td_dispatcher *d) {
   if (!d)
     return;
+  g_ptr_array_free(d->stream_list, TRUE);
+  g_hash_table_destroy(d->streams);
   g_hash_table_destroy(d->warned_task_states);
   g_ptr_array_free(d->targets, TRUE);
   g_free(d);
@@ -33,7 +69,45 @@ void td_dispatcher_add(td_dispatcher *d, td_target *t) {
   g_ptr_array_add(d->targets, t);
 }
 
+void td_dispatcher_set_trace(td_dispatcher *d, bool trace) {
+  d->trace = trace;
+}
+
+void td_dispatcher_set_slow_callback(td_dispatcher *d, double seconds) {
+  d->slow_callback = seconds;
+}
+
 bool td_dispatcher_aborted(const td_dispatcher *d) { return d->aborted; }
+
+void td_target_set_reason(td_target *t, const char *reason) {
+  td_err e;
+  td_err_set(&e, "%s", reason ? reason : "");
+  /* One line: a newline would forge a line of the host's log. */
+  g_strlcpy(t->reason, e.msg, sizeof t->reason);
+  for (char *c = t->reason; *c; c++)
+    if (*c == '\n' || *c == '\r')
+      *c = ' ';
+}
+
+void td_target_stats(const td_target *t, thermos_instance_stats *out) {
+  thermos_instance_stats s;
+  memset(&s, 0, sizeof s);
+  s.struct_size = out->struct_size;
+  s.instance = t->name;
+  s.module = t->module;
+  s.events = t->events;
+  s.callbacks_failed = t->failures;
+  s.disabled = t->disabled;
+  s.callbacks = t->callbacks;
+  s.callback_seconds = t->callback_seconds;
+  uint64_t sum = 0;
+  for (int i = 0; i < THERMOS_CALLBACK_BUCKETS; i++) {
+    sum += t->callback_buckets[i];
+    s.callback_buckets[i] = sum;
+  }
+  size_t n = out->struct_size < sizeof s ? out->struct_size : sizeof s;
+  memcpy(out, &s, n);
+}
 
 uint64_t td_dispatcher_report_failures(const td_dispatcher *d) {
   uint64_t total = 0;
@@ -41,11 +115,92 @@ uint64_t td_dispatcher_report_failures(const td_dispatcher *d) {
     const td_target *in = g_ptr_array_index(d->targets, i);
     if (!in->failures)
       continue;
-    td_error("%s: %" PRIu64 " callback%s failed", in->name, in->failures,
-             in->failures == 1 ? "" : "s");
+    if (in->suppressed)
+      td_error("%s: %" PRIu64 " callback%s failed (%u not logged: at most one "
+               "line a second)",
+               in->name, in->failures, in->failures == 1 ? "" : "s",
+               in->suppressed);
+    else
+      td_error("%s: %" PRIu64 " callback%s failed", in->name, in->failures,
+               in->failures == 1 ? "" : "s");
     total += in->failures;
   }
   return total;
+}
+
+/* ---- streams ---- */
+
+/* The dispatcher's record of the stream an event belongs to, made on first
+ * sight (on_stream_open, or a caller that never opens). */
+static td_dstream *stream_of(td_dispatcher *d, const thermos_event *ev) {
+  if (d->last && d->last->source == ev->source)
+    return d->last;
+  td_dstream *s = g_hash_table_lookup(d->streams, ev->source);
+  if (!s) {
+    s = g_new0(td_dstream, 1);
+    s->source = ev->source;
+    s->slots = g_new0(void *, d->targets->len ? d->targets->len : 1);
+    g_hash_table_insert(d->streams, (gpointer)ev->source, s);
+    g_ptr_array_add(d->stream_list, s);
+  }
+  d->last = s;
+  return s;
+}
+
+static void stream_forget(td_dispatcher *d, const thermos_event *ev) {
+  td_dstream *s = g_hash_table_lookup(d->streams, ev->source);
+  if (!s)
+    return;
+  if (d->last == s)
+    d->last = NULL;
+  g_ptr_array_remove_fast(d->stream_list, s);
+  g_hash_table_remove(d->streams, ev->source);
+}
+
+void td_dispatcher_stream_reader(td_dispatcher *d, const thermos_event *ev,
+                                 const td_stream *reader) {
+  stream_of(d, ev)->reader = reader;
+}
+
+size_t td_dispatcher_stream_count(const td_dispatcher *d) {
+  return d->stream_list->len;
+}
+
+int td_dispatcher_stream_stats(const td_dispatcher *d, size_t i,
+                               thermos_stream_stats *out) {
+  if (i >= d->stream_list->len)
+    return 0;
+  const td_dstream *ds = g_ptr_array_index(d->stream_list, (guint)i);
+  thermos_stream_stats s;
+  memset(&s, 0, sizeof s);
+  s.struct_size = out->struct_size;
+  s.source = ds->source;
+  s.task_id = ds->task_id;
+  s.records = ds->records;
+  if (ds->reader) {
+    struct stat st;
+    s.bytes_read = td_stream_bytes_read(ds->reader);
+    if (fstat(td_stream_fd(ds->reader), &st) == 0 && S_ISREG(st.st_mode) &&
+        (uint64_t)st.st_size > s.bytes_read)
+      s.bytes_unread = (uint64_t)st.st_size - s.bytes_read;
+  }
+  size_t n = out->struct_size < sizeof s ? out->struct_size : sizeof s;
+  memcpy(out, &s, n);
+  return 1;
+}
+
+/* The event handed to targets: the caller's, with each target's own slot
+ * set in turn by target_event(). */
+static void begin_event(td_dispatcher *d, const thermos_event *ev) {
+  d->cur = *ev;
+  d->cur.struct_size = sizeof d->cur;
+  d->cur.stream_ctx = NULL;
+}
+
+static const thermos_event *target_event(td_dispatcher *d, td_dstream *s,
+                                         guint i) {
+  d->cur.stream_ctx = s ? &s->slots[i] : NULL;
+  return &d->cur;
 }
 
 /* Where a failure happened, for its message. */
@@ -59,6 +214,12 @@ static char *where(const thermos_event *ev) {
 static void failed(td_dispatcher *d, td_target *in, const char *callback,
                    const thermos_event *ev) {
   char *at = where(ev);
+  if (in->reason[0]) {
+    /* The plugin's own words (fail_reason), after the location. */
+    char *with = g_strconcat(at, ": ", in->reason, NULL);
+    g_free(at);
+    at = with;
+  }
   in->failures++;
   switch (in->on_error) {
   case TD_ON_ERROR_ABORT:
@@ -93,11 +254,64 @@ static void failed(td_dispatcher *d, td_target *in, const char *callback,
   g_free(at);
 }
 
-/* Each live target in order; stops at an abort. */
+/* Each live target in order; stops at an abort.  `i_` is its index. */
 #define FOR_EACH_INSTANCE(d, in)                                               \
   for (guint i_ = 0; !(d)->aborted && i_ < (d)->targets->len; i_++)            \
     for (td_target *in = g_ptr_array_index((d)->targets, i_);                  \
          in && !in->disabled; in = NULL)
+
+static double monotonic_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Before a callback: where it runs (for a crash report), and when. */
+static double call_begin(td_target *in, const char *callback,
+                         const thermos_event *ev) {
+  td_current_callback.record = ev ? ev->record : 0;
+  td_current_callback.offset = ev ? ev->offset : 0;
+  td_current_callback.source = ev ? ev->source : NULL;
+  td_current_callback.callback = callback;
+  td_current_callback.instance = in->name;
+  in->reason[0] = '\0';
+  return monotonic_seconds();
+}
+
+/* After it: timing, trace, a slow call, and on_error for a failure. */
+static void call_end(td_dispatcher *d, td_target *in, const char *callback,
+                     const thermos_event *ev, double t0, int rc) {
+  double dt = monotonic_seconds() - t0;
+  td_current_callback.instance = NULL;
+  in->callbacks++;
+  in->callback_seconds += dt;
+  int b = 0;
+  while (b < THERMOS_CALLBACK_BUCKETS && dt > BUCKET_BOUNDS[b])
+    b++;
+  if (b < THERMOS_CALLBACK_BUCKETS)
+    in->callback_buckets[b]++;
+  if (d->trace || (d->slow_callback > 0 && dt > d->slow_callback)) {
+    char *at = where(ev);
+    if (d->trace)
+      td_error("trace: %s: %s%s -> %d (%.1f us)", in->name, callback, at, rc,
+               dt * 1e6);
+    if (d->slow_callback > 0 && dt > d->slow_callback)
+      td_warning("%s: %s took %.3f s%s (slow_callback = %g s)", in->name,
+                 callback, dt, at, d->slow_callback);
+    g_free(at);
+  }
+  if (rc)
+    failed(d, in, callback, ev);
+  in->reason[0] = '\0';
+}
+
+/* Calls one callback of one target through call_begin and call_end. */
+#define INVOKE(d, in, name, ev, call)                                          \
+  do {                                                                         \
+    double t0_ = call_begin((in), (name), (ev));                               \
+    int rc_ = (call);                                                          \
+    call_end((d), (in), (name), (ev), t0_, rc_);                               \
+  } while (0)
 
 static thermos_process_fn process_fn(const thermos_handler_v1 *h,
                                      int32_t state) {
@@ -152,31 +366,42 @@ static const char *const TASK_CALLBACKS[] = {
 
 bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
                             const td_transition *tr) {
+  if (tr->kind == TD_TRANSITION_NONE)
+    return !d->aborted;
+  td_dstream *s = stream_of(d, ev);
+  s->records = ev->record + 1;
+  s->task_id = ev->task_id;
+  begin_event(d, ev);
+  FOR_EACH_INSTANCE(d, in) { in->events++; }
   switch (tr->kind) {
   case TD_TRANSITION_INITIALIZATION:
     FOR_EACH_INSTANCE(d, in) {
-      if (in->table->on_initialization &&
-          in->table->on_initialization(in->ctx, ev, tr->header))
-        failed(d, in, "on_initialization", ev);
+      if (in->table->on_initialization)
+        INVOKE(d, in, "on_initialization", ev,
+               in->table->on_initialization(in->ctx, target_event(d, s, i_),
+                                            tr->header));
     }
     break;
   case TD_TRANSITION_PROCESS:
     FOR_EACH_INSTANCE(d, in) {
-      if (in->table->on_process_transition &&
-          in->table->on_process_transition(in->ctx, ev, tr->state, tr->process))
-        failed(d, in, "on_process_transition", ev);
+      if (in->table->on_process_transition)
+        INVOKE(d, in, "on_process_transition", ev,
+               in->table->on_process_transition(
+                   in->ctx, target_event(d, s, i_), tr->state, tr->process));
     }
     FOR_EACH_INSTANCE(d, in) {
       thermos_process_fn fn = process_fn(in->table, tr->state);
-      if (fn && fn(in->ctx, ev, tr->process))
-        failed(d, in, PROCESS_CALLBACKS[tr->state], ev);
+      if (fn)
+        INVOKE(d, in, PROCESS_CALLBACKS[tr->state], ev,
+               fn(in->ctx, target_event(d, s, i_), tr->process));
     }
     break;
   case TD_TRANSITION_TASK: {
     FOR_EACH_INSTANCE(d, in) {
-      if (in->table->on_task_transition &&
-          in->table->on_task_transition(in->ctx, ev, tr->state, tr->task))
-        failed(d, in, "on_task_transition", ev);
+      if (in->table->on_task_transition)
+        INVOKE(d, in, "on_task_transition", ev,
+               in->table->on_task_transition(in->ctx, target_event(d, s, i_),
+                                             tr->state, tr->task));
     }
     bool known = tr->state >= THERMOS_TASK_ACTIVE &&
                  tr->state <= THERMOS_TASK_FINALIZING;
@@ -194,8 +419,9 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
     }
     FOR_EACH_INSTANCE(d, in) {
       thermos_task_fn fn = task_fn(in->table, tr->state);
-      if (fn && fn(in->ctx, ev, tr->task))
-        failed(d, in, TASK_CALLBACKS[tr->state], ev);
+      if (fn)
+        INVOKE(d, in, TASK_CALLBACKS[tr->state], ev,
+               fn(in->ctx, target_event(d, s, i_), tr->task));
     }
     break;
   }
@@ -207,46 +433,62 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
 }
 
 bool td_dispatch_stream_open(td_dispatcher *d, const thermos_event *ev) {
+  td_dstream *s = stream_of(d, ev);
+  s->task_id = ev->task_id;
+  begin_event(d, ev);
   FOR_EACH_INSTANCE(d, in) {
-    if (in->table->on_stream_open && in->table->on_stream_open(in->ctx, ev))
-      failed(d, in, "on_stream_open", ev);
+    if (in->table->on_stream_open)
+      INVOKE(d, in, "on_stream_open", ev,
+             in->table->on_stream_open(in->ctx, target_event(d, s, i_)));
   }
   return !d->aborted;
 }
 
 bool td_dispatch_stream_error(td_dispatcher *d, const thermos_event *ev,
                               const char *reason) {
+  td_dstream *s = stream_of(d, ev);
+  begin_event(d, ev);
   FOR_EACH_INSTANCE(d, in) {
-    if (in->table->on_stream_error &&
-        in->table->on_stream_error(in->ctx, ev, reason))
-      failed(d, in, "on_stream_error", ev);
+    if (in->table->on_stream_error)
+      INVOKE(d, in, "on_stream_error", ev,
+             in->table->on_stream_error(in->ctx, target_event(d, s, i_),
+                                        reason));
   }
   return !d->aborted;
 }
 
 bool td_dispatch_stream_close(td_dispatcher *d, const thermos_event *ev) {
-  /* What was opened is closed, after an abort too. */
+  td_dstream *s = stream_of(d, ev);
+  begin_event(d, ev);
+  /* What was opened is closed, after an abort too (a failure then is not
+   * counted: the run is over). */
   for (guint i = 0; i < d->targets->len; i++) {
     td_target *in = g_ptr_array_index(d->targets, i);
-    if (!in->disabled && in->table->on_stream_close &&
-        in->table->on_stream_close(in->ctx, ev) && !d->aborted)
-      failed(d, in, "on_stream_close", ev);
+    if (in->disabled || !in->table->on_stream_close)
+      continue;
+    if (d->aborted) {
+      in->table->on_stream_close(in->ctx, target_event(d, s, i));
+      continue;
+    }
+    INVOKE(d, in, "on_stream_close", ev,
+           in->table->on_stream_close(in->ctx, target_event(d, s, i)));
   }
+  stream_forget(d, ev);
   return !d->aborted;
 }
 
 bool td_dispatch_tick(td_dispatcher *d, double now) {
   FOR_EACH_INSTANCE(d, in) {
-    if (in->table->tick && in->table->tick(in->ctx, now))
-      failed(d, in, "tick", NULL);
+    if (in->table->tick)
+      INVOKE(d, in, "tick", NULL, in->table->tick(in->ctx, now));
   }
   return !d->aborted;
 }
 
 bool td_dispatch_reopen(td_dispatcher *d) {
   FOR_EACH_INSTANCE(d, in) {
-    if (in->table->reopen && in->table->reopen(in->ctx))
-      failed(d, in, "reopen", NULL);
+    if (in->table->reopen)
+      INVOKE(d, in, "reopen", NULL, in->table->reopen(in->ctx));
   }
   return !d->aborted;
 }

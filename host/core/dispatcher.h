@@ -5,6 +5,7 @@
 #define TD_DISPATCHER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <thermos/handler.h>
@@ -18,24 +19,58 @@ typedef enum td_on_error {
   TD_ON_ERROR_ABORT     /**< stop everything, exit 70 */
 } td_on_error;
 
+/** The longest failure reason a plugin can hand over (fail_reason). */
+#define TD_REASON_MAX 256
+
 /**
  * One receiver of the dispatch, as the core sees a plugin instance: its
  * table, its context, its on_error policy, and what the dispatcher keeps
- * of its failures.  The plugin layer fills one in per started instance;
- * the core knows nothing of modules or configuration.
+ * of its failures and timing.  The plugin layer fills one in per started
+ * instance; the core knows nothing of modules or configuration.
  */
 typedef struct td_target {
-  const char *name; /**< the instance's name, for messages */
+  const char *name;   /**< the instance's name, for messages */
+  const char *module; /**< its module's name, for statistics */
   const thermos_handler_v1 *table;
   void *ctx; /**< what init gave back */
   td_on_error on_error;
-  bool disabled;         /**< on_error = disable fired */
+  bool disabled;         /**< on_error = disable fired, or disabled at start */
   double last_error_log; /**< monotonic seconds, for rate limiting */
   unsigned suppressed;   /**< failures not logged since */
   uint64_t failures;     /**< callbacks that failed, all told */
+  uint64_t events;       /**< transitions delivered */
+  uint64_t callbacks;    /**< callbacks called */
+  double callback_seconds;                         /**< their total time */
+  uint64_t callback_buckets[THERMOS_CALLBACK_BUCKETS]; /**< not cumulative */
+  char reason[TD_REASON_MAX]; /**< fail_reason() during the current call */
 } td_target;
 
+/** Sets the reason the current callback of `t` is about to fail with
+ * (fail_reason of the host table); cut at a character boundary. */
+void td_target_set_reason(td_target *t, const char *reason);
+
+/** The statistics of a target as the public ABI describes them
+ * (cumulative buckets); fills what `out->struct_size` has room for. */
+void td_target_stats(const td_target *t, thermos_instance_stats *out);
+
+/**
+ * The callback running now, for a crash report: written before each
+ * callback and cleared after it, read by a fatal-signal handler (hence
+ * volatile, and only pointers to strings that outlive the call).
+ */
+typedef struct td_callback_site {
+  const char *instance; /**< NULL when no callback runs */
+  const char *callback; /**< "on_process_forked", "tick", ... */
+  const char *source;   /**< the stream, or NULL (tick, reopen) */
+  uint64_t record;
+  uint64_t offset;
+} td_callback_site;
+
+/** The one site of the process (one thread dispatches). */
+extern volatile td_callback_site td_current_callback;
+
 typedef struct td_dispatcher td_dispatcher;
+struct td_stream;
 
 td_dispatcher *td_dispatcher_new(void);
 void td_dispatcher_free(td_dispatcher *d);
@@ -54,11 +89,29 @@ bool td_dispatch_stream_close(td_dispatcher *d, const thermos_event *ev);
 bool td_dispatch_tick(td_dispatcher *d, double now);
 bool td_dispatch_reopen(td_dispatcher *d);
 
+/** `--trace`: one line per callback per instance, with its result and
+ * duration, on stderr. */
+void td_dispatcher_set_trace(td_dispatcher *d, bool trace);
+/** A callback slower than this many seconds is logged with its instance
+ * and record (0: never). */
+void td_dispatcher_set_slow_callback(td_dispatcher *d, double seconds);
+
+/** Tells the dispatcher which reader a stream's events come from, so that
+ * its statistics can say how many bytes lie unread (once, after open). */
+void td_dispatcher_stream_reader(td_dispatcher *d, const thermos_event *ev,
+                                 const struct td_stream *reader);
+/** The streams opened and not yet closed. */
+size_t td_dispatcher_stream_count(const td_dispatcher *d);
+/** The i-th of them (no set order); 0 past the end. */
+int td_dispatcher_stream_stats(const td_dispatcher *d, size_t i,
+                               thermos_stream_stats *out);
+
 /** Whether an abort was requested. */
 bool td_dispatcher_aborted(const td_dispatcher *d);
 
 /** Prints, for each instance any of whose callbacks failed (under any
- * on_error policy), one line saying how many; returns how many in all.
+ * on_error policy), one line saying how many (and how many of them the
+ * rate limit left out of the log); returns how many in all.
  * `replay` and `tail` exit 70 when it is not 0, as `make -k` does. */
 uint64_t td_dispatcher_report_failures(const td_dispatcher *d);
 

@@ -112,6 +112,7 @@ bool td_session_open(td_session *s) {
   s->opened = true;
   s->ev.record = 0;
   s->ev.offset = 0;
+  td_dispatcher_stream_reader(s->d, &s->ev, s->stream);
   return td_dispatch_stream_open(s->d, &s->ev);
 }
 

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "build_config.h"
 #include "core/diag.h"
 #include "core/runner_state.h"
 
@@ -47,8 +48,7 @@ static const thermos_option *find_option(const td_instance *in,
   return NULL;
 }
 
-static const char *services_config_get(void *handle, const char *key) {
-  const td_instance *in = handle;
+const char *td_instance_value(const td_instance *in, const char *key) {
   if (!key)
     return NULL;
   const char *v = td_instance_get(in->conf, key);
@@ -56,6 +56,10 @@ static const char *services_config_get(void *handle, const char *key) {
     return v;
   const thermos_option *o = find_option(in, key);
   return o ? o->default_value : NULL;
+}
+
+static const char *services_config_get(void *handle, const char *key) {
+  return td_instance_value(handle, key);
 }
 
 static int services_config_foreach(void *handle,
@@ -79,6 +83,11 @@ static void services_config_error(void *handle, const char *key,
                    td_instance_section(in), key, "%s",
                    message ? message : "invalid value");
   in->config_errors++;
+}
+
+static void services_fail_reason(void *handle, const char *reason) {
+  td_instance *in = handle;
+  td_target_set_reason(&in->target, reason);
 }
 
 /* State readers: thin wrappers over the state machine's own. */
@@ -116,12 +125,13 @@ services_process_run(const thermos_runner_state *st, thermos_str name,
 const char *td_instance_section(const td_instance *in) { return in->section; }
 
 td_instance *td_instance_new(td_instance_conf *conf, const td_module *module,
-                             int mode) {
+                             int mode, bool truncate) {
   td_instance *in = g_new0(td_instance, 1);
   in->conf = conf;
   in->module = module;
   in->h = &module->table;
   in->target.name = conf->name;
+  in->target.module = module->name;
   in->target.table = in->h;
   in->target.on_error = conf->on_error;
   in->section = g_strconcat("plugin:", conf->name, NULL);
@@ -143,6 +153,16 @@ td_instance *td_instance_new(td_instance_conf *conf, const td_module *module,
   t->process_run_count = services_process_run_count;
   t->process_run = services_process_run;
   t->abi_minor = THERMOS_HANDLER_ABI_MINOR;
+  t->truncate = truncate;
+  t->host_version = PACKAGE_VERSION;
+  t->config_get_int = td_services_config_get_int;
+  t->config_get_double = td_services_config_get_double;
+  t->config_get_bool = td_services_config_get_bool;
+  t->fail_reason = services_fail_reason;
+  t->instance_count = td_services_instance_count;
+  t->instance_stats = td_services_instance_stats;
+  t->stream_count = td_services_stream_count;
+  t->stream_stats = td_services_stream_stats;
   return in;
 }
 

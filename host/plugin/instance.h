@@ -12,8 +12,11 @@
 #include "core/dispatcher.h"
 #include "loader.h"
 
+struct td_plugin_set;
+
 typedef struct td_instance {
   td_instance_conf *conf;
+  struct td_plugin_set *set; /**< the set it belongs to (statistics) */
   char *section; /**< "plugin:NAME", for messages */
   const td_module *module;
   const thermos_handler_v1 *h; /**< the module's table */
@@ -27,9 +30,10 @@ typedef struct td_instance {
 /** The section name for messages: "plugin:NAME". */
 const char *td_instance_section(const td_instance *in);
 
-/** Makes an instance of `module` for `conf` (nothing called yet). */
+/** Makes an instance of `module` for `conf` (nothing called yet);
+ * `truncate` is what the host table tells the plugin. */
 td_instance *td_instance_new(td_instance_conf *conf, const td_module *module,
-                             int mode);
+                             int mode, bool truncate);
 void td_instance_free(td_instance *in);
 
 /** Checks the section's keys against the declared options; reports each
@@ -40,6 +44,21 @@ int td_instance_check_options(const td_instance *in);
 bool td_instance_init(td_instance *in);
 /** Calls fini if init succeeded. */
 void td_instance_fini(td_instance *in);
+
+/* The host table's typed option getters (services_options.c). */
+int td_services_config_get_int(void *handle, const char *key, int64_t *value);
+int td_services_config_get_double(void *handle, const char *key,
+                                  double *value);
+int td_services_config_get_bool(void *handle, const char *key, int *value);
+/** The value written for a key, else its declared default, else NULL. */
+const char *td_instance_value(const td_instance *in, const char *key);
+
+/* The host table's statistics readers (services_stats.c). */
+size_t td_services_instance_count(void *handle);
+int td_services_instance_stats(void *handle, size_t i,
+                               thermos_instance_stats *out);
+size_t td_services_stream_count(void *handle);
+int td_services_stream_stats(void *handle, size_t i, thermos_stream_stats *out);
 
 /** The host's log threshold (THERMOS_LOG_*), for every instance. */
 void td_set_log_level(int level);

@@ -37,7 +37,7 @@ static const td_module *find_loaded(td_plugin_set *set,
 }
 
 td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
-                                   bool keep_going) {
+                                   bool truncate, bool keep_going) {
   td_plugin_set *set = g_new0(td_plugin_set, 1);
   set->instances = g_ptr_array_new();
   set->modules = g_ptr_array_new_with_free_func((GDestroyNotify)td_module_free);
@@ -59,7 +59,8 @@ td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
       g_ptr_array_add(set->modules, loaded);
       m = loaded;
     }
-    td_instance *in = td_instance_new(ic, m, mode);
+    td_instance *in = td_instance_new(ic, m, mode, truncate);
+    in->set = set;
     if (td_instance_check_options(in) > 0 || !td_instance_init(in)) {
       td_instance_free(in);
       problems++;
@@ -86,11 +87,14 @@ void td_plugin_set_stop(td_plugin_set *set) {
   }
   g_ptr_array_free(set->instances, TRUE);
   g_ptr_array_free(set->modules, TRUE);
+  td_dispatcher_free(set->dispatcher);
   g_free(set);
 }
 
 td_dispatcher *td_plugin_set_dispatcher(td_plugin_set *set) {
-  td_dispatcher *d = td_dispatcher_new();
+  if (set->dispatcher)
+    return set->dispatcher;
+  td_dispatcher *d = set->dispatcher = td_dispatcher_new();
   for (guint i = 0; i < set->instances->len; i++) {
     td_instance *in = g_ptr_array_index(set->instances, i);
     td_dispatcher_add(d, &in->target);

@@ -15,6 +15,7 @@
 typedef struct td_plugin_set {
   GPtrArray *instances; /**< td_instance *, started, in dispatch order */
   GPtrArray *modules;   /**< td_module *, each loaded once */
+  td_dispatcher *dispatcher; /**< made by td_plugin_set_dispatcher */
 } td_plugin_set;
 
 /**
@@ -24,8 +25,9 @@ typedef struct td_plugin_set {
  * failed, after calling fini for the instances that did start.
  */
 td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
-                                   bool keep_going);
-/** A dispatcher whose targets are the set's instances, in order. */
+                                   bool truncate, bool keep_going);
+/** The dispatcher whose targets are the set's instances, in order: made
+ * on the first call, freed by td_plugin_set_stop (after every fini). */
 td_dispatcher *td_plugin_set_dispatcher(td_plugin_set *set);
 /** Calls fini in reverse order and frees the set. */
 void td_plugin_set_stop(td_plugin_set *set);

@@ -10,9 +10,13 @@
  *
  * Versions: 1.0 is the first; 1.1 added the minor numbers (the host's
  * abi_minor, the plugin's min_host_minor), THERMOS_HAS_MEMBER, the return
- * codes, the lifetime of `ev->source` and the refusal of option types a
- * host does not know.  Every member and constant added after 1.0 carries
- * a `since 1.N` label; one without a label is 1.0's.
+ * codes, the lifetime of `ev->source`, the refusal of option types a
+ * host does not know, and for plugin authors: a per-stream pointer
+ * (`ev->stream_ctx`), typed option getters, declared option flags and
+ * ranges (thermos_option_ex), a failure reason, the host's version and
+ * truncate mode, the instance and stream statistics, and the state-name
+ * helpers.  Every member and constant added after 1.0 carries a
+ * `since 1.N` label; one without a label is 1.0's.
  *
  * Rules that keep the promise:
  *  - Growth.  A struct only ever grows at its end, and a member never
@@ -210,6 +214,17 @@ typedef struct thermos_event {
   /** The reconstructed state after this update (before the first record in
    * on_stream_open).  Read it with the host table's state readers. */
   const thermos_runner_state *state;
+
+  /* ---- since 1.1 ---- */
+
+  /** Since 1.1: this instance's own pointer for this stream, for the
+   * plugin's per-stream context: set `*ev->stream_ctx` in on_stream_open
+   * (or any later callback of the stream) and read it back from every
+   * later event of the same stream, instead of looking the stream up by
+   * its path.  NULL until the plugin sets it; each instance has its own
+   * slot per stream.  The host never reads or frees what it points to:
+   * free it in on_stream_close, the last callback that carries it. */
+  void **stream_ctx;
 } thermos_event;
 
 /* ------------------------------------------------------------------------
@@ -237,6 +252,84 @@ typedef struct thermos_option {
   const char *help;          /**< one line, shown by `plugins -v` */
   const char *choices;       /**< for THERMOS_OPT_ENUM: "a|b|c" */
 } thermos_option;
+
+/* Flags of thermos_option_ex.flags (since 1.1). */
+/** The key must be written in the section (a default does not count). */
+#define THERMOS_OPTION_REQUIRED (1u << 0)
+/** An INT option's value lies in [int_min, int_max], a DOUBLE option's
+ * in [double_min, double_max]; anything else is refused before init. */
+#define THERMOS_OPTION_RANGE (1u << 1)
+
+/**
+ * Since 1.1: one declared key with flags, the growable form of
+ * thermos_option.  It grows at its end (read by `struct_size`), so a list
+ * of them is an array of pointers, ended by NULL:
+ *
+ *   static const thermos_option_ex port = {
+ *       .struct_size = sizeof(thermos_option_ex), .key = "port",
+ *       .type = THERMOS_OPT_INT, .flags = THERMOS_OPTION_RANGE,
+ *       .int_min = 1, .int_max = 65535, .help = "TCP port"};
+ *   static const thermos_option_ex *const options[] = {&port, NULL};
+ */
+typedef struct thermos_option_ex {
+  uint32_t struct_size;      /**< sizeof(thermos_option_ex) as compiled */
+  const char *key;           /**< the INI key */
+  int type;                  /**< a thermos_option_type */
+  const char *default_value; /**< used when the key is absent, or NULL */
+  const char *help;          /**< one line, shown by `plugins -v` */
+  const char *choices;       /**< for THERMOS_OPT_ENUM: "a|b|c" */
+  uint32_t flags;            /**< THERMOS_OPTION_* bits */
+  int64_t int_min;           /**< THERMOS_OPTION_RANGE of an INT option */
+  int64_t int_max;
+  double double_min; /**< THERMOS_OPTION_RANGE of a DOUBLE option */
+  double double_max;
+} thermos_option_ex;
+
+/* ------------------------------------------------------------------------
+ * Statistics the host keeps (since 1.1)
+ * ------------------------------------------------------------------------ */
+
+/** The number of finite buckets of the callback-time histogram. */
+#define THERMOS_CALLBACK_BUCKETS 8
+/** Their upper bounds in seconds, in order (a Prometheus `le`): 10 us,
+ * 100 us, 1 ms, 10 ms, 100 ms, 1 s, 10 s, 60 s.  Fixed for major 1. */
+#define THERMOS_CALLBACK_BUCKET_BOUNDS                                         \
+  {0.00001, 0.0001, 0.001, 0.01, 0.1, 1.0, 10.0, 60.0}
+
+/**
+ * Since 1.1: what the host counts of one plugin instance.  Grows at its
+ * end: the caller sets `struct_size`, the host fills what both know.
+ */
+typedef struct thermos_instance_stats {
+  uint32_t struct_size; /**< set by the caller: sizeof as compiled */
+  const char *instance; /**< the instance's name; valid until fini */
+  const char *module;   /**< its module's name; valid until fini */
+  uint64_t events;      /**< transitions delivered to it (each record's
+                           transition that reached it, history included) */
+  uint64_t callbacks_failed; /**< its callbacks that did not return OK */
+  int disabled; /**< 1 once it is no longer called (on_error = disable,
+                   or a repeated crash) */
+  uint64_t callbacks;      /**< its callbacks called (and timed) */
+  double callback_seconds; /**< their total time, in seconds */
+  /** Cumulative: callbacks that took at most bound i (see
+   * THERMOS_CALLBACK_BUCKET_BOUNDS); `callbacks` is the +Inf bucket. */
+  uint64_t callback_buckets[THERMOS_CALLBACK_BUCKETS];
+} thermos_instance_stats;
+
+/**
+ * Since 1.1: one stream the host reads now.  Grows at its end: the caller
+ * sets `struct_size`.
+ */
+typedef struct thermos_stream_stats {
+  uint32_t struct_size; /**< set by the caller: sizeof as compiled */
+  /** The stream's path; valid during the calling callback only. */
+  const char *source;
+  /** The task id as events carry it; valid during the callback only. */
+  thermos_str task_id;
+  uint64_t records;      /**< records dispatched so far */
+  uint64_t bytes_read;   /**< bytes of the file read so far */
+  uint64_t bytes_unread; /**< bytes written to it that lie unread */
+} thermos_stream_stats;
 
 /* ------------------------------------------------------------------------
  * The host's table
@@ -318,6 +411,41 @@ typedef struct thermos_host_v1 {
   /** Since 1.1: THERMOS_HANDLER_ABI_MINOR of the host.  Absent in a 1.0
    * host (check THERMOS_HAS_MEMBER first): take it as 0 then. */
   uint32_t abi_minor;
+
+  /** Since 1.1: 1 when the host keeps only the latest task status and run
+   * of each process (`--truncate`, `[host] truncate`), else 0. */
+  int truncate;
+  /** Since 1.1: the host's version ("0.1.0"), for messages. */
+  const char *host_version;
+
+  /* Typed values (since 1.1).  Each reads the value written in the
+   * section, else the declared default, with the white space the host
+   * ignores around it stripped, and parses it as the host's checks do
+   * (booleans: yes/no, true/false, on/off, 1/0, in any case).  Each
+   * returns 1 and sets `*value` when there is a value of that type; 0 when
+   * the key has neither a value nor a default (`*value` untouched); -1
+   * when the value is not of that type (only possible for a key not
+   * declared with that type: the host checks declared keys before init). */
+  int (*config_get_int)(void *host, const char *key, int64_t *value);
+  int (*config_get_double)(void *host, const char *key, double *value);
+  int (*config_get_bool)(void *host, const char *key, int *value);
+
+  /** Since 1.1: from a callback about to fail, the reason (one line, cut
+   * at 255 bytes) the host prints in its warning about that failure.  Call
+   * it, then return a failure; a reason not followed by a failure is
+   * dropped when the callback returns. */
+  void (*fail_reason)(void *host, const char *reason);
+
+  /* Statistics (since 1.1).  Call them from callbacks only, never from a
+   * plugin's own thread; `i` counts from 0.  Each *_stats fills `out`
+   * (whose struct_size the caller set) and returns 1, or returns 0 past
+   * the end. */
+  /** The host's started instances, in dispatch order. */
+  size_t (*instance_count)(void *host);
+  int (*instance_stats)(void *host, size_t i, thermos_instance_stats *out);
+  /** The streams read now (opened, not yet closed), in no set order. */
+  size_t (*stream_count)(void *host);
+  int (*stream_stats)(void *host, size_t i, thermos_stream_stats *out);
 } thermos_host_v1;
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -337,6 +465,45 @@ static inline void thermos_logf(const thermos_host_v1 *host, int level,
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
   host->log(host->host, level, buf);
+}
+
+/* ------------------------------------------------------------------------
+ * State helpers (since 1.1)
+ * ------------------------------------------------------------------------ */
+
+/** Since 1.1: the name of a process state ("RUNNING"), or NULL for a
+ * value outside thermos_process_state. */
+static inline const char *thermos_process_state_name(int32_t state) {
+  static const char *const names[] = {"WAITING", "FORKED", "RUNNING", "SUCCESS",
+                                      "KILLED",  "FAILED", "LOST"};
+  if (state < 0 || (size_t)state >= sizeof names / sizeof names[0])
+    return NULL;
+  return names[state];
+}
+
+/** Since 1.1: the name of a task state ("ACTIVE"), or NULL for a value
+ * outside thermos_task_state. */
+static inline const char *thermos_task_state_name(int32_t state) {
+  static const char *const names[] = {"ACTIVE",    "SUCCESS", "FAILED",
+                                      "KILLED",    "LOST",    "CLEANING",
+                                      "FINALIZING"};
+  if (state < 0 || (size_t)state >= sizeof names / sizeof names[0])
+    return NULL;
+  return names[state];
+}
+
+/** Since 1.1: whether a process run in this state is over (SUCCESS,
+ * FAILED, KILLED, LOST): a later update of the process starts a new run. */
+static inline int thermos_process_state_is_terminal(int32_t state) {
+  return state == THERMOS_PROCESS_SUCCESS || state == THERMOS_PROCESS_FAILED ||
+         state == THERMOS_PROCESS_KILLED || state == THERMOS_PROCESS_LOST;
+}
+
+/** Since 1.1: whether a task in this state is over (SUCCESS, FAILED,
+ * KILLED, LOST; not CLEANING or FINALIZING, where processes still run). */
+static inline int thermos_task_state_is_terminal(int32_t state) {
+  return state == THERMOS_TASK_SUCCESS || state == THERMOS_TASK_FAILED ||
+         state == THERMOS_TASK_KILLED || state == THERMOS_TASK_LOST;
 }
 
 /* ------------------------------------------------------------------------
@@ -398,8 +565,9 @@ typedef struct thermos_handler_v1 {
   int (*tick)(void *ctx, double now);
 
   /* Stream lifecycle. */
-  /** Before a stream's first record (record 0, offset 0 and an empty
-   * state, or the resume position when a cursor is used). */
+  /** Before a stream's first record: record 0, offset 0 and an empty
+   * state, also when a cursor is used (the stream is read again from its
+   * start, the records up to the cursor with history = 1). */
   int (*on_stream_open)(void *ctx, const thermos_event *ev);
   /** The stream stopped on an error; `reason` is the one-line reason. */
   int (*on_stream_error)(void *ctx, const thermos_event *ev,
@@ -445,6 +613,12 @@ typedef struct thermos_handler_v1 {
    * (a 1.0 host, which knows nothing of it, reads the 1.0 members only:
    * a plugin that needs 1.1 checks the host's abi_minor in init too). */
   uint32_t min_host_minor;
+
+  /** Since 1.1: the keys its INI section may hold, with flags and ranges,
+   * as an array of pointers ended by NULL.  When set, the host uses it
+   * and ignores `options`; a 1.0 host, which does not know it, uses
+   * `options` (so a plugin that must also run there sets both). */
+  const thermos_option_ex *const *options_ex;
 } thermos_handler_v1;
 
 /** The smallest plugin table a host of major 1 accepts (that of 1.0: up to
