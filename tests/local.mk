@@ -58,8 +58,8 @@ td_unit_ldadd = $(td_core_libs) $(CMOCKA_LIBS)
 
 # The layers: every include follows their direction, and the core's unit
 # tests link nothing but GLib.
-TESTS += tests/test-layers.sh tests/test-core-links.sh
-EXTRA_DIST += tests/test-layers.sh tests/test-core-links.sh
+TESTS += tests/test-layers.sh tests/test-core-links.sh tests/test-docs.sh
+EXTRA_DIST += tests/test-layers.sh tests/test-core-links.sh tests/test-docs.sh
 
 # The observer plugin's sampler, /proc, disk and log units.
 include tests/observer-units.mk

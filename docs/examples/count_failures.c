@@ -15,7 +15,7 @@
  *
  * Build it out of tree with the Makefile next to it, or with
  *
- *   cc -shared -fPIC -fvisibility=hidden \
+ *   cc -shared -fPIC -fvisibility=hidden -Wl,-z,defs \
  *      $(pkg-config --cflags thermos-handler) count_failures.c \
  *      -o count_failures.so
  *
