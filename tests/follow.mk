@@ -26,6 +26,7 @@ follow_tests = \
 	tests/test-tail-end.sh \
 	tests/test-tail-errors.sh \
 	tests/test-watch-glob.sh \
+	tests/test-watch-recreate.sh \
 	tests/test-cursor-restart.sh \
 	tests/test-cursor-mismatch.sh \
 	tests/test-cursor-abort.sh \

@@ -4,6 +4,15 @@
  * (whose IN_MODIFY events for "runner" say the stream grew, so a task costs
  * one watch, not two).  Should the watches run out, the tasks left without
  * one are polled once a second instead, and the user is told once.
+ *
+ * A root, its checkpoints/, tasks/ or tasks/finished/ may be removed and
+ * made again (a cleanup job, a sandbox re-created by the agent, a Mesos
+ * run directory of the same name): each is watched by its inode, so a
+ * directory that disappears, or is replaced by another of the same name,
+ * drops its watches and its tasks, and is scanned afresh when it is back
+ * (its tasks then live from their first record, like any task that
+ * appears while the host runs).  A root itself, whose parent is not
+ * watched, is looked for again on every tick and glob rescan.
  */
 #include "watcher.h"
 
@@ -39,10 +48,24 @@ typedef struct target {
   task *task; /* T_TASK */
 } target;
 
+/* One directory of a root (the root itself, checkpoints/, tasks/,
+ * tasks/finished/), known by its inode. */
+typedef struct level {
+  const char *name; /* below the root: "" for the root itself */
+  target_kind kind;
+  uint32_t mask;
+  int wd;       /* -1: no watch (absent, or none to be had) */
+  bool present; /* seen, with this inode */
+  dev_t dev;
+  ino_t ino;
+  bool removed_pending; /* gone: said on the next tick if still gone */
+  bool removed_said;    /* "removed" said: "followed again" is owed */
+} level;
+
 struct root {
   char *path;
-  bool found_later; /* streams in it are live from their first record */
-  bool checkpoints_watched, tasks_watched, finished_watched;
+  bool gone; /* the root itself is not there (said once) */
+  level self, tasks, finished, checkpoints;
 };
 
 struct task {
@@ -84,6 +107,17 @@ static void root_free(gpointer p) {
   root *r = p;
   g_free(r->path);
   g_free(r);
+}
+
+/* What a root's directories are watched for: what appears in them, and
+ * their own removal or replacement. */
+#define LEVEL_GONE_MASK (IN_DELETE_SELF | IN_MOVE_SELF)
+static void level_init(level *lv, const char *name, target_kind kind,
+                       uint32_t mask) {
+  lv->name = name;
+  lv->kind = kind;
+  lv->mask = mask | LEVEL_GONE_MASK | IN_ONLYDIR;
+  lv->wd = -1;
 }
 
 static void task_free(gpointer p) {
@@ -257,12 +291,6 @@ static void remove_task(td_watcher *w, task *t) {
 
 static void scan_checkpoints(td_watcher *w, root *r, bool later) {
   char *dir = g_build_filename(r->path, "checkpoints", NULL);
-  if (!r->checkpoints_watched && g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-    r->checkpoints_watched = add_watch(w, dir,
-                                       IN_CREATE | IN_MOVED_TO | IN_DELETE |
-                                           IN_MOVED_FROM | IN_ONLYDIR,
-                                       T_CHECKPOINTS, r, NULL) >= 0;
-  }
   GDir *d = g_dir_open(dir, 0, NULL);
   const char *name;
   while (d && (name = g_dir_read_name(d))) {
@@ -289,10 +317,6 @@ static void mark_finished(td_watcher *w, root *r, const char *id) {
 
 static void scan_finished(td_watcher *w, root *r) {
   char *dir = g_build_filename(r->path, "tasks", "finished", NULL);
-  if (!r->finished_watched && g_file_test(dir, G_FILE_TEST_IS_DIR))
-    r->finished_watched =
-        add_watch(w, dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR, T_FINISHED, r,
-                  NULL) >= 0;
   GDir *d = g_dir_open(dir, 0, NULL);
   const char *name;
   while (d && (name = g_dir_read_name(d)))
@@ -302,29 +326,147 @@ static void scan_finished(td_watcher *w, root *r) {
   g_free(dir);
 }
 
-static void scan_tasks(td_watcher *w, root *r) {
-  char *dir = g_build_filename(r->path, "tasks", NULL);
-  if (!r->tasks_watched && g_file_test(dir, G_FILE_TEST_IS_DIR))
-    r->tasks_watched = add_watch(w, dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR,
-                                 T_TASKS, r, NULL) >= 0;
-  g_free(dir);
-  scan_finished(w, r);
+/* Every task of a root is dropped: the directory holding them went. */
+static void remove_root_tasks(td_watcher *w, root *r) {
+  GList *all = g_hash_table_get_values(w->tasks); /* a removal edits it */
+  for (GList *l = all; l; l = l->next) {
+    task *t = l->data;
+    if (t->root == r)
+      remove_task(w, t);
+  }
+  g_list_free(all);
+}
+
+static void level_unwatch(td_watcher *w, level *lv) {
+  if (lv->wd >= 0) {
+    /* The target goes first: the IN_IGNORED that follows finds nothing. */
+    g_hash_table_remove(w->targets, GINT_TO_POINTER(lv->wd));
+    inotify_rm_watch(w->inotify, lv->wd);
+    lv->wd = -1;
+  }
+}
+
+typedef enum level_change {
+  LEVEL_SAME,   /* as it was: there, or still not there */
+  LEVEL_NEW,    /* there now, and not before (or another directory) */
+  LEVEL_REMOVED /* there before, not now */
+} level_change;
+
+/* Looks at one directory of a root again: a directory that appeared (or
+ * replaced the one watched) gets a watch, one that went loses it. */
+static level_change level_sync(td_watcher *w, root *r, level *lv) {
+  char *path =
+      *lv->name ? g_build_filename(r->path, lv->name, NULL) : g_strdup(r->path);
+  struct stat sb;
+  bool there = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+  level_change change = LEVEL_SAME;
+  if (lv->present && (!there || sb.st_dev != lv->dev || sb.st_ino != lv->ino)) {
+    level_unwatch(w, lv);
+    lv->present = false;
+    change = LEVEL_REMOVED;
+    /* Said on the next tick if still gone: a directory removed with its
+     * root (whose own removal is said) or made again at once must not be
+     * reported as lost. */
+    if (*lv->name)
+      lv->removed_pending = true;
+  }
+  if (there && !lv->present) {
+    lv->present = true;
+    lv->dev = sb.st_dev;
+    lv->ino = sb.st_ino;
+    change = LEVEL_NEW;
+    lv->removed_pending = false;
+    if (lv->removed_said) {
+      td_error("%s: followed again", path);
+      lv->removed_said = false;
+    }
+  }
+  if (there && lv->wd < 0 && !w->watches_exhausted && w->inotify >= 0)
+    lv->wd = add_watch(w, path, lv->mask, lv->kind, r, NULL);
+  g_free(path);
+  return change;
+}
+
+/* The root itself went (or another directory took its name): its watches
+ * and tasks go, and it is looked for again on every tick. */
+static void root_gone(td_watcher *w, root *r) {
+  td_warning("%s: removed; followed again once it is back", r->path);
+  r->gone = true;
+  level *levels[] = {&r->checkpoints, &r->finished, &r->tasks, &r->self};
+  for (size_t i = 0; i < G_N_ELEMENTS(levels); i++) {
+    level_unwatch(w, levels[i]);
+    levels[i]->present = false;
+    levels[i]->removed_pending = false;
+    levels[i]->removed_said = false;
+  }
+  remove_root_tasks(w, r);
+}
+
+/* Brings what is watched of a root in line with what is on disk: called at
+ * the start, on any inotify event about one of its directories, and on the
+ * tick for a root that is gone or lacks a watch.  Idempotent. */
+static void root_sync(td_watcher *w, root *r, bool later) {
+  struct stat sb;
+  bool there = stat(r->path, &sb) == 0 && S_ISDIR(sb.st_mode);
+  bool replaced = there && r->self.present &&
+                  (sb.st_dev != r->self.dev || sb.st_ino != r->self.ino);
+  if (!r->gone && (!there || replaced))
+    root_gone(w, r);
+  if (!there)
+    return;
+  if (r->gone) {
+    r->gone = false;
+    later = true; /* nothing watched it meanwhile */
+    td_error("%s: followed again", r->path);
+  }
+  level_sync(w, r, &r->self);
+  level_sync(w, r, &r->tasks);
+  /* Finished markers first, so a task found finished is closed once
+   * drained rather than lingering. */
+  if (level_sync(w, r, &r->finished) == LEVEL_NEW)
+    scan_finished(w, r);
+  switch (level_sync(w, r, &r->checkpoints)) {
+  case LEVEL_REMOVED:
+    remove_root_tasks(w, r);
+    break;
+  case LEVEL_NEW:
+    /* Another checkpoints/ may have replaced the one watched: its tasks
+     * are other tasks, even under the same names. */
+    remove_root_tasks(w, r);
+    scan_checkpoints(w, r, later);
+    break;
+  case LEVEL_SAME:
+  default:
+    break;
+  }
+}
+
+static root *root_new(const char *path) {
+  root *r = g_new0(root, 1);
+  r->path = g_strdup(path);
+  level_init(&r->self, "", T_ROOT, IN_CREATE | IN_MOVED_TO);
+  level_init(&r->tasks, "tasks", T_TASKS, IN_CREATE | IN_MOVED_TO);
+  level_init(&r->finished, "tasks/finished", T_FINISHED,
+             IN_CREATE | IN_MOVED_TO);
+  level_init(&r->checkpoints, "checkpoints", T_CHECKPOINTS,
+             IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM);
+  return r;
 }
 
 static void add_root(td_watcher *w, const char *path, bool later) {
+  root *known = g_hash_table_lookup(w->roots, path);
+  if (known) {
+    /* A glob rescan finds a root again: back, perhaps, after a removal. */
+    root_sync(w, known, true);
+    return;
+  }
   /* By its real path: a glob over Mesos run directories also matches the
    * `latest` link to one of them, which must not be followed twice. */
   if (!td_root_first_visit(w->real_roots, path))
     return;
-  root *r = g_new0(root, 1);
-  r->path = g_strdup(path);
-  r->found_later = later;
+  root *r = root_new(path);
   g_hash_table_insert(w->roots, r->path, r);
-  add_watch(w, path, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR, T_ROOT, r, NULL);
-  /* Finished markers first, so a task found finished is closed once
-   * drained rather than lingering. */
-  scan_tasks(w, r);
-  scan_checkpoints(w, r, later);
+  root_sync(w, r, later);
 }
 
 static void add_root_now(const char *path, void *user) {
@@ -357,7 +499,8 @@ static void resync(td_watcher *w) {
   gpointer value;
   g_hash_table_iter_init(&it, w->roots);
   while (g_hash_table_iter_next(&it, NULL, &value)) {
-    scan_tasks(w, value);
+    root_sync(w, value, true);
+    scan_finished(w, value);
     scan_checkpoints(w, value, true);
   }
   /* A copy: a removal changes the table. */
@@ -382,25 +525,39 @@ static void on_event(const struct inotify_event *e, void *user) {
     resync(w);
     return;
   }
-  if (e->mask & IN_IGNORED) {
-    g_hash_table_remove(w->targets, GINT_TO_POINTER(e->wd));
-    return;
-  }
   target *tg = g_hash_table_lookup(w->targets, GINT_TO_POINTER(e->wd));
   if (!tg)
     return;
+  if (e->mask & IN_IGNORED) {
+    /* The kernel dropped the watch: its directory is gone. */
+    root *r = tg->root;
+    bool of_root = tg->kind != T_TASK;
+    if (tg->kind == T_TASK && tg->task->wd == e->wd)
+      tg->task->wd = -1;
+    level *levels[] = {&r->self, &r->tasks, &r->finished, &r->checkpoints};
+    for (size_t i = 0; of_root && i < G_N_ELEMENTS(levels); i++)
+      if (levels[i]->wd == e->wd)
+        levels[i]->wd = -1;
+    g_hash_table_remove(w->targets, GINT_TO_POINTER(e->wd));
+    if (of_root)
+      root_sync(w, r, true);
+    return;
+  }
   const char *name = e->len ? e->name : "";
   bool appeared = e->mask & (IN_CREATE | IN_MOVED_TO);
+  if (tg->kind != T_TASK && (e->mask & LEVEL_GONE_MASK)) {
+    root_sync(w, tg->root, true);
+    return;
+  }
   switch (tg->kind) {
   case T_ROOT:
-    if (appeared && strcmp(name, "checkpoints") == 0)
-      scan_checkpoints(w, tg->root, true);
-    else if (appeared && strcmp(name, "tasks") == 0)
-      scan_tasks(w, tg->root);
+    if (appeared &&
+        (strcmp(name, "checkpoints") == 0 || strcmp(name, "tasks") == 0))
+      root_sync(w, tg->root, true);
     break;
   case T_TASKS:
     if (appeared && strcmp(name, "finished") == 0)
-      scan_finished(w, tg->root);
+      root_sync(w, tg->root, true);
     break;
   case T_FINISHED:
     if (appeared)
@@ -447,6 +604,27 @@ static gboolean on_inotify(gint fd, GIOCondition cond, gpointer user) {
 }
 
 void td_watcher_tick(td_watcher *w) {
+  /* Roots that are gone (nothing watches their parent) or lack a watch
+   * are looked at; the others tell through inotify. */
+  GHashTableIter rit;
+  gpointer rv;
+  g_hash_table_iter_init(&rit, w->roots);
+  while (g_hash_table_iter_next(&rit, NULL, &rv)) {
+    root *r = rv;
+    if (r->gone || r->self.wd < 0 ||
+        (r->checkpoints.present && r->checkpoints.wd < 0))
+      root_sync(w, r, true);
+    level *levels[] = {&r->tasks, &r->finished, &r->checkpoints};
+    for (size_t i = 0; !r->gone && i < G_N_ELEMENTS(levels); i++) {
+      level *lv = levels[i];
+      if (!lv->removed_pending)
+        continue;
+      lv->removed_pending = false;
+      lv->removed_said = true;
+      td_warning("%s/%s: removed; followed again once it is back", r->path,
+                 lv->name);
+    }
+  }
   if (g_hash_table_size(w->retry)) {
     /* A copy: a start takes the task out of the set. */
     GList *again = g_hash_table_get_keys(w->retry);
@@ -461,6 +639,8 @@ void td_watcher_tick(td_watcher *w) {
   gpointer value;
   g_hash_table_iter_init(&it, w->roots);
   while (g_hash_table_iter_next(&it, NULL, &value)) {
+    if (((root *)value)->gone)
+      continue;
     scan_checkpoints(w, value, true);
     scan_finished(w, value);
   }
