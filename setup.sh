@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 PACKAGES="gcc make autoconf automake libtool pkg-config libglib2.0-dev
   libthrift-c-glib-dev thrift-compiler libinih-dev libltdl-dev libcmocka-dev
-  libjson-glib-dev jq util-linux libmicrohttpd-dev prometheus
+  libjson-glib-dev jq util-linux libmicrohttpd-dev libsystemd-dev prometheus
   clang libclang-rt-14-dev valgrind strace chromium nodejs"
 # npm: Debian's package, unless the installed node brings its own (as
 # NodeSource's nodejs does, which conflicts with Debian's npm).

@@ -9,8 +9,10 @@
 # gen-stream is the benchmark's generator (tests/bench, an EXTRA_PROGRAM
 # there), built again under another name for `make check`: a 2000-record
 # stream.  Its own CFLAGS keep its object apart from the benchmark's.
-check_PROGRAMS += tests/tools/follow-helper tests/tools/gen-stream
+check_PROGRAMS += tests/tools/follow-helper tests/tools/gen-stream \
+	tests/tools/notify-listen
 tests_tools_follow_helper_SOURCES = tests/tools/follow-helper.c
+tests_tools_notify_listen_SOURCES = tests/tools/notify-listen.c
 tests_tools_gen_stream_SOURCES = tests/bench/gen-stream.c
 tests_tools_gen_stream_CFLAGS = $(AM_CFLAGS)
 
@@ -27,6 +29,7 @@ follow_tests = \
 	tests/test-tail-errors.sh \
 	tests/test-watch-glob.sh \
 	tests/test-watch-recreate.sh \
+	tests/test-service-notify.sh \
 	tests/test-cursor-restart.sh \
 	tests/test-cursor-mismatch.sh \
 	tests/test-cursor-abort.sh \

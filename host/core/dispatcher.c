@@ -79,6 +79,13 @@ void td_dispatcher_set_slow_callback(td_dispatcher *d, double seconds) {
 
 bool td_dispatcher_aborted(const td_dispatcher *d) { return d->aborted; }
 
+size_t td_dispatcher_disabled_count(const td_dispatcher *d) {
+  size_t n = 0;
+  for (guint i = 0; i < d->targets->len; i++)
+    n += ((const td_target *)g_ptr_array_index(d->targets, i))->disabled;
+  return n;
+}
+
 void td_target_set_reason(td_target *t, const char *reason) {
   td_err e;
   td_err_set(&e, "%s", reason ? reason : "");

@@ -106,6 +106,9 @@ size_t td_dispatcher_stream_count(const td_dispatcher *d);
 int td_dispatcher_stream_stats(const td_dispatcher *d, size_t i,
                                thermos_stream_stats *out);
 
+/** How many targets are disabled (on_error = disable, or at start). */
+size_t td_dispatcher_disabled_count(const td_dispatcher *d);
+
 /** Whether an abort was requested. */
 bool td_dispatcher_aborted(const td_dispatcher *d);
 

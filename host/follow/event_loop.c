@@ -7,6 +7,7 @@
 #include <glib-unix.h>
 
 #include "core/diag.h"
+#include "service_notify.h"
 #include "signals.h"
 
 struct td_follow_loop {
@@ -17,7 +18,20 @@ struct td_follow_loop {
   void *user;
   bool signalled;
   guint sources[2];
+  guint watchdog;
 };
+
+/* The service manager's status line: streams followed, instances
+ * disabled. */
+static void notify_status(const td_follow_loop *l, bool ready) {
+  char *status = td_notify_status_line(td_dispatcher_stream_count(l->d),
+                                       td_dispatcher_disabled_count(l->d));
+  if (ready)
+    td_notify_ready(status);
+  else
+    td_notify_status(status);
+  g_free(status);
+}
 
 guint td_add_fd_watch(int fd,
                       gboolean (*fn)(gint fd, GIOCondition cond, gpointer user),
@@ -52,8 +66,13 @@ static gboolean on_signal(gint fd, GIOCondition cond, gpointer user) {
     l->signalled = true;
     g_main_loop_quit(l->loop);
   }
-  if (td_signals_take_hangup() && !td_dispatch_reopen(l->d))
-    g_main_loop_quit(l->loop);
+  if (td_signals_take_hangup()) {
+    td_notify_reloading();
+    if (!td_dispatch_reopen(l->d))
+      g_main_loop_quit(l->loop);
+    else
+      notify_status(l, true);
+  }
   return G_SOURCE_CONTINUE;
 }
 
@@ -74,6 +93,7 @@ static gboolean on_tick(gpointer user) {
     l->on_tick(l->user);
   if (!td_dispatch_tick(l->d, td_realtime_now()))
     g_main_loop_quit(l->loop);
+  notify_status(l, false);
   return G_SOURCE_CONTINUE;
 }
 
@@ -98,6 +118,8 @@ void td_follow_loop_free(td_follow_loop *l) {
     return;
   for (size_t i = 0; i < G_N_ELEMENTS(l->sources); i++)
     g_source_remove(l->sources[i]);
+  if (l->watchdog)
+    g_source_remove(l->watchdog);
   g_main_loop_unref(l->loop);
   g_free(l);
 }
@@ -115,7 +137,13 @@ void td_follow_loop_run(td_follow_loop *l) {
    * one a first start, which reads what the streams hold as history. */
   if (l->cursors)
     td_cursors_mark_run(l->cursors);
+  /* Ready: plugins initialised, the first scan done, what the streams held
+   * read.  The watchdog is pinged from the loop itself, so a wedged loop
+   * is seen. */
+  notify_status(l, true);
+  l->watchdog = td_notify_watchdog_start();
   g_main_loop_run(l->loop);
+  td_notify_stopping();
 }
 
 void td_follow_loop_quit(td_follow_loop *l) { g_main_loop_quit(l->loop); }

@@ -10,6 +10,8 @@ host_follow_libtdfollow_la_SOURCES = \
 	host/follow/cursor_resume.c host/follow/cursor_resume.h \
 	host/follow/signals.c host/follow/signals.h \
 	host/follow/event_loop.c host/follow/event_loop.h \
-	host/follow/inotify.c host/follow/inotify.h
-host_follow_libtdfollow_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
-host_follow_libtdfollow_la_LIBADD = $(GLIB_LIBS)
+	host/follow/inotify.c host/follow/inotify.h \
+	host/follow/service_notify.c host/follow/service_notify.h
+host_follow_libtdfollow_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) \
+	$(SYSTEMD_CFLAGS)
+host_follow_libtdfollow_la_LIBADD = $(GLIB_LIBS) $(SYSTEMD_LIBS)
