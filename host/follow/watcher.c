@@ -36,7 +36,8 @@ typedef enum target_kind {
   T_CHECKPOINTS, /* ROOT/checkpoints: task directories */
   T_TASKS,       /* ROOT/tasks: finished/ may appear */
   T_FINISHED,    /* ROOT/tasks/finished: markers of finished tasks */
-  T_TASK         /* ROOT/checkpoints/<id>: its runner stream */
+  T_TASK,        /* ROOT/checkpoints/<id>: its runner stream */
+  T_PARENT       /* the parent of roots that are gone: their return */
 } target_kind;
 
 typedef struct root root;
@@ -96,12 +97,21 @@ struct td_watcher {
   bool started;
   bool watches_exhausted;
   GHashTable *retry; /* task *: to open again on the next tick */
+  GHashTable *parents; /* parent path -> parent_watch *, of gone roots */
   bool aborted;
   GPtrArray *ended; /* followers to free once the loop is back */
   guint reap_source;
 };
 
 static void target_free(gpointer p) { g_free(p); }
+
+/* A watch on the parent directory of roots that are gone, shared by all
+ * of them (one inotify watch per directory): a root made again is seen at
+ * once, not on the next tick. */
+typedef struct parent_watch {
+  int wd;
+  unsigned users;
+} parent_watch;
 
 static void root_free(gpointer p) {
   root *r = p;
@@ -387,11 +397,44 @@ static level_change level_sync(td_watcher *w, root *r, level *lv) {
   return change;
 }
 
+static void parent_watch_add(td_watcher *w, root *r) {
+  char *dir = g_path_get_dirname(r->path);
+  parent_watch *pw = g_hash_table_lookup(w->parents, dir);
+  if (pw) {
+    pw->users++;
+    g_free(dir);
+    return;
+  }
+  int wd = add_watch(w, dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR, T_PARENT,
+                     NULL, NULL);
+  if (wd < 0) {
+    g_free(dir); /* the tick looks for the root */
+    return;
+  }
+  pw = g_new0(parent_watch, 1);
+  pw->wd = wd;
+  pw->users = 1;
+  g_hash_table_insert(w->parents, dir, pw);
+}
+
+static void parent_watch_drop(td_watcher *w, root *r) {
+  char *dir = g_path_get_dirname(r->path);
+  parent_watch *pw = g_hash_table_lookup(w->parents, dir);
+  if (pw && --pw->users == 0) {
+    g_hash_table_remove(w->targets, GINT_TO_POINTER(pw->wd));
+    inotify_rm_watch(w->inotify, pw->wd);
+    g_hash_table_remove(w->parents, dir);
+  }
+  g_free(dir);
+}
+
 /* The root itself went (or another directory took its name): its watches
- * and tasks go, and it is looked for again on every tick. */
+ * and tasks go, and it is looked for again through its parent's watch and
+ * on every tick. */
 static void root_gone(td_watcher *w, root *r) {
   td_warning("%s: removed; followed again once it is back", r->path);
   r->gone = true;
+  parent_watch_add(w, r);
   level *levels[] = {&r->checkpoints, &r->finished, &r->tasks, &r->self};
   for (size_t i = 0; i < G_N_ELEMENTS(levels); i++) {
     level_unwatch(w, levels[i]);
@@ -416,6 +459,7 @@ static void root_sync(td_watcher *w, root *r, bool later) {
     return;
   if (r->gone) {
     r->gone = false;
+    parent_watch_drop(w, r);
     later = true; /* nothing watched it meanwhile */
     td_error("%s: followed again", r->path);
   }
@@ -439,6 +483,30 @@ static void root_sync(td_watcher *w, root *r, bool later) {
   default:
     break;
   }
+}
+
+/* The kernel says the directory of a root watched as `kind` is gone (the
+ * watch is then gone too): for the root itself, the whole root. */
+static void level_gone(td_watcher *w, root *r, target_kind kind) {
+  level *lv = kind == T_ROOT          ? &r->self
+              : kind == T_TASKS       ? &r->tasks
+              : kind == T_FINISHED    ? &r->finished
+              : kind == T_CHECKPOINTS ? &r->checkpoints
+                                      : NULL;
+  if (!lv)
+    return;
+  if (lv == &r->self) {
+    if (!r->gone)
+      root_gone(w, r);
+    return;
+  }
+  level_unwatch(w, lv);
+  if (!lv->present)
+    return;
+  lv->present = false;
+  lv->removed_pending = true;
+  if (lv == &r->checkpoints)
+    remove_root_tasks(w, r);
 }
 
 static root *root_new(const char *path) {
@@ -528,28 +596,54 @@ static void on_event(const struct inotify_event *e, void *user) {
   target *tg = g_hash_table_lookup(w->targets, GINT_TO_POINTER(e->wd));
   if (!tg)
     return;
-  if (e->mask & IN_IGNORED) {
-    /* The kernel dropped the watch: its directory is gone. */
-    root *r = tg->root;
-    bool of_root = tg->kind != T_TASK;
-    if (tg->kind == T_TASK && tg->task->wd == e->wd)
-      tg->task->wd = -1;
-    level *levels[] = {&r->self, &r->tasks, &r->finished, &r->checkpoints};
-    for (size_t i = 0; of_root && i < G_N_ELEMENTS(levels); i++)
-      if (levels[i]->wd == e->wd)
-        levels[i]->wd = -1;
-    g_hash_table_remove(w->targets, GINT_TO_POINTER(e->wd));
-    if (of_root)
-      root_sync(w, r, true);
+  if (tg->kind == T_PARENT) {
+    if (e->mask & IN_IGNORED) {
+      /* The parent went too: the tick looks for the roots. */
+      GHashTableIter it;
+      gpointer key, value;
+      g_hash_table_iter_init(&it, w->parents);
+      while (g_hash_table_iter_next(&it, &key, &value))
+        if (((parent_watch *)value)->wd == e->wd)
+          g_hash_table_iter_remove(&it);
+      g_hash_table_remove(w->targets, GINT_TO_POINTER(e->wd));
+    } else if (e->len && (e->mask & (IN_CREATE | IN_MOVED_TO))) {
+      /* Which gone root has this name under this parent. */
+      GList *roots = g_hash_table_get_values(w->roots);
+      for (GList *l = roots; l; l = l->next) {
+        root *r = l->data;
+        if (!r->gone)
+          continue;
+        char *base = g_path_get_basename(r->path);
+        bool match = strcmp(base, e->name) == 0;
+        g_free(base);
+        if (match)
+          root_sync(w, r, true);
+      }
+      g_list_free(roots);
+    }
+    return;
+  }
+  if (tg->kind == T_TASK) {
+    if (e->mask & IN_IGNORED) {
+      if (tg->task->wd == e->wd)
+        tg->task->wd = -1;
+      g_hash_table_remove(w->targets, GINT_TO_POINTER(e->wd));
+      return;
+    }
+  } else if (e->mask & (LEVEL_GONE_MASK | IN_IGNORED)) {
+    /* The directory watched was deleted or moved away: that inode is gone
+     * from its path, whatever stat says now (a directory made again at
+     * once may get the same inode number). */
+    root *r = tg->root; /* tg goes with the watch */
+    level_gone(w, r, tg->kind);
+    root_sync(w, r, true);
     return;
   }
   const char *name = e->len ? e->name : "";
   bool appeared = e->mask & (IN_CREATE | IN_MOVED_TO);
-  if (tg->kind != T_TASK && (e->mask & LEVEL_GONE_MASK)) {
-    root_sync(w, tg->root, true);
-    return;
-  }
   switch (tg->kind) {
+  case T_PARENT: /* handled above */
+    break;
   case T_ROOT:
     if (appeared &&
         (strcmp(name, "checkpoints") == 0 || strcmp(name, "tasks") == 0))
@@ -615,6 +709,13 @@ void td_watcher_tick(td_watcher *w) {
         (r->checkpoints.present && r->checkpoints.wd < 0))
       root_sync(w, r, true);
     level *levels[] = {&r->tasks, &r->finished, &r->checkpoints};
+    bool pending = false;
+    for (size_t i = 0; i < G_N_ELEMENTS(levels); i++)
+      pending |= levels[i]->removed_pending;
+    /* A directory removed with its root, whose own removal is not read
+     * yet: the root is looked at first, and its removal said instead. */
+    if (pending)
+      root_sync(w, r, true);
     for (size_t i = 0; !r->gone && i < G_N_ELEMENTS(levels); i++) {
       level *lv = levels[i];
       if (!lv->removed_pending)
@@ -689,6 +790,7 @@ td_watcher *td_watcher_start(td_follow_ctx *ctx, char **roots, int n_roots,
   w->patterns = g_ptr_array_new_with_free_func(g_free);
   w->ended = g_ptr_array_new();
   w->retry = g_hash_table_new(g_direct_hash, g_direct_equal);
+  w->parents = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   if (w->inotify < 0) {
     w->watches_exhausted = true;
     td_warning("inotify: %s: polling every task every second",
@@ -734,6 +836,7 @@ void td_watcher_free(td_watcher *w) {
     g_source_remove(w->inotify_source);
   g_ptr_array_free(w->ended, TRUE);
   g_hash_table_destroy(w->retry);
+  g_hash_table_destroy(w->parents);
   g_hash_table_destroy(w->tasks);
   g_hash_table_destroy(w->targets);
   g_hash_table_destroy(w->roots);
