@@ -13,7 +13,8 @@ tests_plugins_options_ex_faults_la_LDFLAGS = $(td_test_plugin_ldflags)
 
 td_options_tests = \
 	tests/test-options-typed.sh \
-	tests/test-options-refusals.sh
+	tests/test-options-refusals.sh \
+	tests/test-plugin-path.sh
 TESTS += $(td_options_tests)
 EXTRA_DIST += $(td_options_tests)
 
