@@ -20,3 +20,14 @@ EXTRA_DIST += $(td_options_tests)
 
 # The loader checks declared defaults with the configuration's parsers.
 tests_test_loader_LDADD += host/config/libtdconfig.la $(td_core_libs)
+
+# The declared options in one form, and the checks of options_ex, on tables
+# made in the test.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/test-options
+TESTS += tests/test-options
+endif
+tests_test_options_SOURCES = tests/test-options.c
+tests_test_options_CFLAGS = $(td_unit_cflags)
+tests_test_options_LDADD = host/plugin/libtdplugins.la \
+	host/config/libtdconfig.la $(td_unit_ldadd) $(LTDL_LIBS)
