@@ -152,5 +152,17 @@ check_stderr "thermos-dispatch: $ini:4: [plugin:typed_options] module: not for a
 td -c "$psec" -p "$team/typed_options.so" -p "$PLUG/typed_options.so" replay "$stream"
 check_rc 64
 check_stderr "thermos-dispatch: -p $PLUG/typed_options.so: the instance 'typed_options' is loaded from -p $team/typed_options.so already (see 'thermos-dispatch --help')"
+# The built-in default's logger is no section: a -p of its name stays a
+# usage error (only where no configuration file is found).
+unset THERMOS_DISPATCH_CONFIG
+td plugins
+if grep -qx "instances (built-in default):" "$out"; then
+	mkdir "$tmp/alt" && cp "$PLUG/recorder.so" "$tmp/alt/logger.so" || exit 99
+	chmod 755 "$tmp/alt" && chmod 644 "$tmp/alt/logger.so" || exit 99
+	td -p "$tmp/alt/logger.so" replay "$stream"
+	check_rc 64
+	check_stdout_empty
+	check_stderr "thermos-dispatch: -p $tmp/alt/logger.so: an instance named 'logger' is configured already (see 'thermos-dispatch --help')"
+fi
 
 finish
