@@ -115,13 +115,25 @@ if head -n 1 "$rec" | grep -qx 'recorder init mode=1 keys=out checks=ok' &&
 	fail "want init, events and fini of the instance 'recorder'"
 	show_file recorder "$rec"
 fi
-# -p plus a configured instance of the same name: a usage error.
+# -p plus a [plugin:NAME] section of the same name: the section configures
+# it (tests/test-plugin-path.sh tests more); two -p of one name: a usage
+# error.
 ini same_name "[host]" "plugin_dir = $PLUG" \
 	"[plugin:recorder]" "out = $rec"
+: >"$rec"
 td -c "$ini" -p "$PLUG/recorder.so" replay "$stream"
+check_rc 0
+check_stdout_empty
+check_stderr_empty
+what="-p recorder.so with [plugin:recorder]: recorder lines"
+if head -n 1 "$rec" | grep -qx 'recorder init mode=1 keys=out checks=ok'; then ok; else
+	fail "want the init of the instance 'recorder' with its section's out"
+	show_file recorder "$rec"
+fi
+td -c "$ini" -p "$PLUG/recorder.so" -p "$tmp/recorder.so" replay "$stream"
 check_rc 64
 check_stdout_empty
-check_stderr "thermos-dispatch: -p $PLUG/recorder.so: an instance named 'recorder' is configured already (see 'thermos-dispatch --help')"
+check_stderr "thermos-dispatch: -p $tmp/recorder.so: the instance 'recorder' is loaded from -p $PLUG/recorder.so already (see 'thermos-dispatch --help')"
 # module = is the host's key, not one for -p instances.
 td -c "$onlyhost" -p "$PLUG/recorder.so" -o "recorder.out=$rec" -o recorder.module=recorder replay "$stream"
 check_rc 78

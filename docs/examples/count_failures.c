@@ -28,6 +28,7 @@
  * counted too: the summary is about the whole task.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,15 +53,22 @@ typedef struct stream {
 
 typedef struct plugin {
   const thermos_host_v1 *host;
-  long long min_failures;
+  int64_t min_failures;
   stream *streams;
 } plugin;
 
-static const thermos_option options[] = {
-    {"min_failures", THERMOS_OPT_INT, "1",
-     "report a task with at least this many failed or lost runs (0: all)",
-     NULL},
-    {NULL, 0, NULL, NULL, NULL}};
+/* Its options, declared with ABI 1.1's growable descriptor: one struct per
+ * key, listed by pointer, ended by NULL.  The host checks every value
+ * against its type before init (and a range, or a required key, when the
+ * flags say so: see thermos_handler(3)). */
+static const thermos_option_ex min_failures_option = {
+    .struct_size = sizeof(thermos_option_ex),
+    .key = "min_failures",
+    .type = THERMOS_OPT_INT,
+    .default_value = "1",
+    .help = "report a task with at least this many failed or lost runs (0: "
+            "all)"};
+static const thermos_option_ex *const options[] = {&min_failures_option, NULL};
 
 static void free_stream(stream *s) {
   while (s->procs) {
@@ -74,11 +82,17 @@ static void free_stream(stream *s) {
 }
 
 static int cf_init(const thermos_host_v1 *host, void **ctx) {
-  /* The host has checked that the value is an integer; its range is ours
-   * to check.  config_get returns the declared default when the section
-   * does not set the key. */
-  const char *value = host->config_get(host->host, "min_failures");
-  long long min = value ? strtoll(value, NULL, 10) : 1;
+  /* min_host_minor = 1 makes a 1.1 host or later refuse nothing; a 1.0
+   * host does not know it, nor the typed getters: check before use. */
+  if (!THERMOS_HAS_MEMBER(host, thermos_host_v1, config_get_int)) {
+    thermos_logf(host, THERMOS_LOG_ERROR, "needs a host of ABI 1.1 or later");
+    return THERMOS_ERROR;
+  }
+  /* The host has checked that the value is an integer and hands it over
+   * parsed; the declared default when the section does not set the key.
+   * That it is not negative is ours to check. */
+  int64_t min = 1;
+  host->config_get_int(host->host, "min_failures", &min);
   if (min < 0) {
     /* Printed with the key's file and line; the start fails. */
     host->config_error(host->host, "min_failures", "must be 0 or more");
@@ -226,7 +240,7 @@ static int cf_stream_close(void *ctx, const thermos_event *ev) {
     failed += pc->failed;
     lost += pc->lost;
   }
-  if ((long long)failed + lost >= p->min_failures) {
+  if ((int64_t)failed + lost >= p->min_failures) {
     text t = {.len = 0};
     append(&t, "task ");
     if (ev->task_id.len) /* empty until a header, for a file not named
@@ -262,7 +276,6 @@ static const thermos_handler_v1 table = {
     .struct_size = sizeof(thermos_handler_v1),
     .name = "count_failures",
     .version = "1.0",
-    .options = options,
     .init = cf_init,
     .fini = cf_fini,
     .on_stream_open = cf_stream_open,
@@ -270,6 +283,8 @@ static const thermos_handler_v1 table = {
     .on_stream_close = cf_stream_close,
     .on_process_failed = cf_process_failed,
     .on_process_lost = cf_process_lost,
+    .min_host_minor = 1,
+    .options_ex = options,
 };
 
 /* The one exported symbol (THERMOS_EXPORT in the header's declaration keeps

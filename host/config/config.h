@@ -38,7 +38,13 @@ typedef struct td_instance_conf {
 typedef struct td_config {
   char *file; /**< the file read, or NULL for the built-in default */
   /* [host] */
-  char *plugin_dir;
+  /** The directories searched in order for MODULE.so: [host] plugin_path
+   * split at ':', or plugin_dir alone (NULL-terminated, never empty). */
+  char **plugin_path;
+  /** Which of plugin_dir and plugin_path set it (NULL: the default), and
+   * where: both given is an error. */
+  const char *plugin_path_key;
+  td_origin plugin_path_origin;
   uint32_t max_record_size;
   uint32_t max_processes; /**< per stream */
   char *state_dir;        /**< NULL when empty */

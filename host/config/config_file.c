@@ -86,7 +86,7 @@ void td_config_free(td_config *cfg) {
   if (!cfg)
     return;
   g_free(cfg->file);
-  g_free(cfg->plugin_dir);
+  g_strfreev(cfg->plugin_path);
   g_free(cfg->state_dir);
   g_ptr_array_free(cfg->instances, TRUE);
   g_string_chunk_free(cfg->strings);
@@ -410,26 +410,38 @@ static bool apply_override(parser *p, const char *arg, int n) {
   return true;
 }
 
-/* -p PATH: an instance named after the file, after the configured ones. */
+/* -p PATH: an instance named after the file, after the configured ones;
+ * or, when the file has a [plugin:NAME] section of that name, the
+ * instance of that section (its keys, on_error, enabled, its place in the
+ * dispatch order), loaded from PATH. */
 static bool add_plugin_path(parser *p, const char *path) {
   char *base = g_path_get_basename(path);
   if (g_str_has_suffix(base, ".so"))
     base[strlen(base) - 3] = '\0';
   bool ok = true;
+  td_instance_conf *ic = NULL;
   if (!valid_instance_name(base)) {
     td_error("-p %s: '%s' cannot name an instance (see '" TD_PROGRAM
              " --help')",
              path, base);
     ok = false;
-  } else if (find_instance(p->cfg, base)) {
+  } else if ((ic = find_instance(p->cfg, base)) && ic->path) {
+    td_error("-p %s: the instance '%s' is loaded from -p %s already (see "
+             "'" TD_PROGRAM " --help')",
+             path, base, ic->path);
+    ok = false;
+  } else if (ic && ic->origin.file != p->file) {
+    /* The built-in default's logger: not a section of a file. */
     td_error(
         "-p %s: an instance named '%s' is configured already (see '" TD_PROGRAM
         " --help')",
         path, base);
     ok = false;
+  } else if (ic) {
+    ic->path = g_strdup(path);
   } else {
     td_origin origin = {"-p", 0};
-    td_instance_conf *ic = add_instance(p->cfg, base, origin);
+    ic = add_instance(p->cfg, base, origin);
     ic->path = g_strdup(path);
   }
   g_free(base);
@@ -498,7 +510,8 @@ static const char *find_config_file(const td_config_args *args) {
 td_config *td_config_load(const td_config_args *args, bool keep_going,
                           int *exit_code) {
   td_config *cfg = g_new0(td_config, 1);
-  cfg->plugin_dir = g_strdup(PLUGINDIR);
+  cfg->plugin_path = g_new0(char *, 2);
+  cfg->plugin_path[0] = g_strdup(PLUGINDIR);
   cfg->max_record_size = TD_MAX_RECORD_SIZE_LIMIT;
   cfg->max_processes = TD_MAX_PROCESSES_DEFAULT;
   cfg->log_level = THERMOS_LOG_INFO;

@@ -14,6 +14,7 @@
 
 typedef enum host_key_kind {
   HK_STRING,
+  HK_DIRS,
   HK_SIZE,
   HK_COUNT,
   HK_LEVEL,
@@ -25,11 +26,57 @@ static const struct {
   const char *key;
   host_key_kind kind;
 } HOST_KEYS[] = {
-    {"plugin_dir", HK_STRING},       {"max_record_size", HK_SIZE},
-    {"state_dir", HK_STRING},        {"log_level", HK_LEVEL},
-    {"linger", HK_SECONDS},          {"truncate", HK_BOOL},
-    {"rescan_interval", HK_SECONDS}, {"max_processes", HK_COUNT},
+    {"plugin_dir", HK_DIRS},      {"plugin_path", HK_DIRS},
+    {"max_record_size", HK_SIZE}, {"state_dir", HK_STRING},
+    {"log_level", HK_LEVEL},      {"linger", HK_SECONDS},
+    {"truncate", HK_BOOL},        {"rescan_interval", HK_SECONDS},
+    {"max_processes", HK_COUNT},
 };
+
+/* plugin_dir (one directory, ':' and all) or plugin_path (directories
+ * separated by ':'), not both: which one the operator meant would be a
+ * guess. */
+static int apply_plugin_dirs(td_config *cfg, const char *key, const char *v,
+                             td_origin origin) {
+  bool list = strcmp(key, "plugin_path") == 0;
+  const char *other = list ? "plugin_dir" : "plugin_path";
+  if (cfg->plugin_path_key && strcmp(cfg->plugin_path_key, other) == 0) {
+    const td_origin *o = &cfg->plugin_path_origin;
+    char *where = o->line > 0 ? g_strdup_printf("%s:%d", o->file, o->line)
+                              : g_strdup(o->file);
+    td_config_report(origin, "host", key, "%s is set too (%s): set one of them",
+                     other, where);
+    g_free(where);
+    return 1;
+  }
+  char **dirs;
+  if (!list) {
+    if (!*v) {
+      td_config_report(origin, "host", key, "expected a directory");
+      return 1;
+    }
+    dirs = g_new0(char *, 2);
+    dirs[0] = g_strdup(v);
+  } else {
+    dirs = g_strsplit(v, ":", -1);
+    bool empty = !*v;
+    for (char **d = dirs; *d; d++)
+      empty = empty || !**d;
+    if (empty) {
+      td_config_report(origin, "host", key,
+                       "expected directories separated by ':', none empty, "
+                       "not '%s'",
+                       v);
+      g_strfreev(dirs);
+      return 1;
+    }
+  }
+  g_strfreev(cfg->plugin_path);
+  cfg->plugin_path = dirs;
+  cfg->plugin_path_key = list ? "plugin_path" : "plugin_dir";
+  cfg->plugin_path_origin = origin;
+  return 0;
+}
 
 static const char *const LOG_LEVELS[] = {"error", "warning", "info", "debug"};
 
@@ -50,18 +97,11 @@ int td_config_apply_host_key(td_config *cfg, const char *key, const char *v,
   double d;
   bool b;
   switch (kind) {
+  case HK_DIRS:
+    return apply_plugin_dirs(cfg, key, v, origin);
   case HK_STRING:
-    if (strcmp(key, "plugin_dir") == 0) {
-      if (!*v) {
-        td_config_report(origin, "host", key, "expected a directory");
-        return 1;
-      }
-      g_free(cfg->plugin_dir);
-      cfg->plugin_dir = g_strdup(v);
-    } else {
-      g_free(cfg->state_dir);
-      cfg->state_dir = *v ? g_strdup(v) : NULL;
-    }
+    g_free(cfg->state_dir);
+    cfg->state_dir = *v ? g_strdup(v) : NULL;
     return 0;
   case HK_SIZE:
     if (!td_parse_int(v, &n) || n < 1 || n > TD_MAX_RECORD_SIZE_LIMIT) {

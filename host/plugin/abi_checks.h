@@ -13,8 +13,13 @@
  * minor above this host's (THERMOS_HANDLER_ABI_MINOR), is refused. */
 char *td_abi_check_minor(const thermos_handler_v1 *t, const char *path);
 
-/** Every declared option's type is one this host knows (an unknown type
- * would otherwise be read as a string).  After the name is checked. */
+/** The declared options: with options_ex (which then replaces `options`)
+ * every entry is ABI 1.1's size at least, has a key, a type and flags
+ * this host knows, a range only on an int or double option and not an
+ * empty one (nor NaN), no default when required, and a default that
+ * passes its own check; with `options` only, every type is one this host
+ * knows (an unknown type would otherwise be read as a string).  After the
+ * name is checked. */
 char *td_abi_check_option_types(const thermos_handler_v1 *t, const char *path);
 
 #endif

@@ -1,7 +1,5 @@
 #include "instance.h"
 
-#include <float.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +8,7 @@
 #include "build_config.h"
 #include "core/diag.h"
 #include "core/runner_state.h"
+#include "options.h"
 
 /* Read by plugins' own threads through log(): set once before any init. */
 static int log_level = THERMOS_LOG_INFO;
@@ -40,12 +39,11 @@ static void services_log(void *handle, int level, const char *message) {
   td_log(level, in->conf->name, message ? message : "(null)");
 }
 
-static const thermos_option *find_option(const td_instance *in,
-                                         const char *key) {
-  for (const thermos_option *o = in->h->options; o && o->key; o++)
-    if (strcmp(o->key, key) == 0)
-      return o;
-  return NULL;
+/* The declared key, from options_ex when the module has it, else from
+ * options. */
+static bool find_option(const td_instance *in, const char *key,
+                        td_option_decl *out) {
+  return td_option_find(in->h, key, out);
 }
 
 const char *td_instance_value(const td_instance *in, const char *key) {
@@ -54,8 +52,8 @@ const char *td_instance_value(const td_instance *in, const char *key) {
   const char *v = td_instance_get(in->conf, key);
   if (v)
     return v;
-  const thermos_option *o = find_option(in, key);
-  return o ? o->default_value : NULL;
+  td_option_decl o;
+  return find_option(in, key, &o) ? o.default_value : NULL;
 }
 
 static const char *services_config_get(void *handle, const char *key) {
@@ -173,71 +171,54 @@ void td_instance_free(td_instance *in) {
   g_free(in);
 }
 
-static bool value_fits(const thermos_option *o, const char *v,
-                       char **expected) {
-  bool b;
-  int64_t n;
-  double d;
-  switch (o->type) {
-  case THERMOS_OPT_BOOL:
-    *expected = g_strdup("a boolean (yes/no, true/false, on/off, 1/0)");
-    return td_parse_bool(v, &b);
-  case THERMOS_OPT_INT:
-    *expected = g_strdup_printf("an integer from %" PRId64 " to %" PRId64,
-                                INT64_MIN, INT64_MAX);
-    return td_parse_int(v, &n);
-  case THERMOS_OPT_DOUBLE:
-    *expected = g_strdup_printf("a finite number from %.17g to %.17g", -DBL_MAX,
-                                DBL_MAX);
-    return td_parse_double(v, &d);
-  case THERMOS_OPT_PATH:
-    *expected = g_strdup("a path");
-    return *v != '\0';
-  case THERMOS_OPT_ENUM: {
-    *expected = g_strdup_printf("one of %s", o->choices ? o->choices : "");
-    gchar **choices = g_strsplit(o->choices ? o->choices : "", "|", -1);
-    bool found = false;
-    for (gchar **c = choices; *c; c++)
-      if (strcmp(*c, v) == 0)
-        found = true;
-    g_strfreev(choices);
-    return found;
-  }
-  case THERMOS_OPT_STRING:
-  default:
-    *expected = NULL;
-    return true;
-  }
+/* "unknown key (module M accepts: K1, K2)". */
+static void report_unknown(const td_instance *in, const td_setting *s) {
+  GString *keys = g_string_new(NULL);
+  td_option_decl k;
+  for (size_t i = 0; td_option_at(in->h, i, &k); i++)
+    g_string_append_printf(keys, "%s%s", keys->len ? ", " : "", k.key);
+  td_config_report(s->origin, td_instance_section(in), s->key,
+                   "unknown key (module %s accepts: %s)", in->module->name,
+                   keys->len ? keys->str : "none");
+  g_string_free(keys, TRUE);
+}
+
+/* A REQUIRED key must be written (a default cannot be declared for one);
+ * reported at the section's line, where it is missing. */
+static int check_required(const td_instance *in) {
+  int problems = 0;
+  td_option_decl o;
+  for (size_t i = 0; td_option_at(in->h, i, &o); i++)
+    if ((o.flags & THERMOS_OPTION_REQUIRED) &&
+        !td_instance_get(in->conf, o.key)) {
+      td_config_report(in->conf->origin, td_instance_section(in), o.key,
+                       "required, not set (module %s)", in->module->name);
+      problems++;
+    }
+  return problems;
 }
 
 int td_instance_check_options(const td_instance *in) {
-  if (!in->h->options)
+  if (!td_options_declared(in->h))
     return 0;
   int problems = 0;
-  const char *section = td_instance_section(in);
   for (guint i = 0; i < in->conf->settings->len; i++) {
     const td_setting *s = g_ptr_array_index(in->conf->settings, i);
-    const thermos_option *o = find_option(in, s->key);
-    if (!o) {
-      GString *keys = g_string_new(NULL);
-      for (const thermos_option *k = in->h->options; k->key; k++)
-        g_string_append_printf(keys, "%s%s", keys->len ? ", " : "", k->key);
-      td_config_report(s->origin, section, s->key,
-                       "unknown key (module %s accepts: %s)", in->module->name,
-                       keys->len ? keys->str : "none");
-      g_string_free(keys, TRUE);
+    td_option_decl o;
+    if (!find_option(in, s->key, &o)) {
+      report_unknown(in, s);
       problems++;
       continue;
     }
     char *expected = NULL;
-    if (!value_fits(o, s->value, &expected)) {
-      td_config_report(s->origin, section, s->key, "expected %s, not '%s'",
-                       expected, s->value);
+    if (!td_option_value_fits(&o, s->value, &expected)) {
+      td_config_report(s->origin, td_instance_section(in), s->key,
+                       "expected %s, not '%s'", expected, s->value);
       problems++;
     }
     g_free(expected);
   }
-  return problems;
+  return problems + check_required(in);
 }
 
 bool td_instance_init(td_instance *in) {

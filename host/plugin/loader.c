@@ -45,11 +45,10 @@ static char *fd_name(int fd, char **why, const char *path) {
 static td_module *accept_table(lt_dlhandle h, const char *name,
                                const char *path, char **reason);
 
-static td_module *load_checked(const char *name, const char *path,
-                               char **reason) {
-  int fd = td_open_trusted(path, reason);
-  if (fd < 0)
-    return NULL;
+/* Loads the file open on `fd`, which the trust checks passed as `path`;
+ * takes the descriptor over. */
+static td_module *load_opened(const char *name, const char *path, int fd,
+                              char **reason) {
   char *file = fd_name(fd, reason, path);
   if (!file) {
     close(fd);
@@ -95,6 +94,12 @@ static td_module *load_checked(const char *name, const char *path,
     close(fd);
   }
   return m;
+}
+
+static td_module *load_checked(const char *name, const char *path,
+                               char **reason) {
+  int fd = td_open_trusted(path, reason);
+  return fd < 0 ? NULL : load_opened(name, path, fd, reason);
 }
 
 /* The handshake and the checks of a module's table; NULL with `reason`
@@ -158,22 +163,72 @@ static char *absolute_path(const char *path) {
   return abs;
 }
 
-td_module *td_module_load(const char *plugin_dir, const char *module,
-                          char **reason) {
+bool td_module_name_valid(const char *module, char **reason) {
   if (!*module || strchr(module, '/') || strstr(module, "..")) {
     *reason = g_strdup_printf("invalid module name '%s' (a bare name is "
                               "expected)",
                               module);
-    return NULL;
+    return false;
   }
+  return true;
+}
+
+char *td_module_file(const char *dir, const char *module) {
   char *file = g_strconcat(module, ".so", NULL);
-  char *joined = g_build_filename(plugin_dir, file, NULL);
+  char *joined = g_build_filename(dir, file, NULL);
   char *path = absolute_path(joined);
   g_free(joined);
-  td_module *m = load_checked(module, path, reason);
   g_free(file);
-  g_free(path);
-  return m;
+  return path;
+}
+
+td_module *td_module_search(const char *const *dirs, const char *module,
+                            char **reason) {
+  if (!td_module_name_valid(module, reason))
+    return NULL;
+  size_t n = dirs ? g_strv_length((gchar **)dirs) : 0;
+  for (size_t i = 0; i < n; i++) {
+    char *path = td_module_file(dirs[i], module);
+    bool absent = false;
+    char *why = NULL;
+    int fd = td_open_trusted_ex(path, &absent, &why);
+    if (fd >= 0) {
+      td_module *m = load_opened(module, path, fd, reason);
+      g_free(path);
+      return m;
+    }
+    /* The first directory holding the file wins; one that fails the
+     * trust checks (or is missing) stops the search, so that a careful
+     * operator learns of it rather than getting another directory's
+     * module.  With one directory, its own reason is kept. */
+    if (!absent || n == 1) {
+      *reason = why;
+      struct stat sb;
+      /* For the message only: a directory of the list that is missing is
+       * named as such, not as a missing module. */
+      if (n > 1 && stat(dirs[i], &sb) != 0) {
+        int err = errno;
+        *reason = g_strdup_printf("%s: %s (a directory of plugin_path)",
+                                  dirs[i], g_strerror(err));
+        g_free(why);
+      }
+      g_free(path);
+      return NULL;
+    }
+    g_free(why);
+    g_free(path);
+  }
+  char *joined = g_strjoinv(":", (gchar **)dirs);
+  *reason =
+      g_strdup_printf("%s.so: not found in plugin_path %s", module, joined);
+  g_free(joined);
+  return NULL;
+}
+
+td_module *td_module_load(const char *plugin_dir, const char *module,
+                          char **reason) {
+  const char *one[] = {plugin_dir, NULL};
+  return td_module_search(one, module, reason);
 }
 
 td_module *td_module_load_path(const char *path, char **reason) {

@@ -4,6 +4,7 @@
 #ifndef TD_LOADER_H
 #define TD_LOADER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <thermos/handler.h>
@@ -19,11 +20,22 @@ typedef struct td_module {
 } td_module;
 
 /**
- * Loads `<plugin_dir>/<module>.so`.  Returns NULL on refusal with `*reason`
- * (g_free it) set to "PATH: WHY" (or the module name's fault).
+ * Loads `<dir>/<module>.so` from the first directory of `dirs` (the
+ * plugin path, NULL-terminated) that holds it.  A directory that fails
+ * the trust checks, or is missing, ends the search with its reason.
+ * Returns NULL on refusal with `*reason` (g_free it) set to "PATH: WHY"
+ * (or the module name's fault, or "MODULE.so: not found in plugin_path
+ * DIRS" when several directories lack it; with one, its own reason).
  */
+td_module *td_module_search(const char *const *dirs, const char *module,
+                            char **reason);
+/** td_module_search in one directory: `<plugin_dir>/<module>.so`. */
 td_module *td_module_load(const char *plugin_dir, const char *module,
                           char **reason);
+/** Whether `module` is a bare name; else false with `*reason` set. */
+bool td_module_name_valid(const char *module, char **reason);
+/** The absolute path of `<dir>/<module>.so` (g_free it). */
+char *td_module_file(const char *dir, const char *module);
 /** Loads an explicit path (-p), with the same checks. */
 td_module *td_module_load_path(const char *path, char **reason);
 /** Frees the record; the code stays loaded until the process exits. */

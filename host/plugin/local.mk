@@ -4,6 +4,7 @@ noinst_LTLIBRARIES += host/plugin/libtdplugins.la
 host_plugin_libtdplugins_la_SOURCES = \
 	host/plugin/loader.c host/plugin/loader.h \
 	host/plugin/abi_checks.c host/plugin/abi_checks.h \
+	host/plugin/options.c host/plugin/options.h \
 	host/plugin/trusted_open.c host/plugin/trusted_open.h \
 	host/plugin/instance.c host/plugin/instance.h \
 	host/plugin/services_options.c host/plugin/services_stats.c \

@@ -9,7 +9,8 @@ td_module *td_plugin_set_load_module(const td_config *cfg,
   char *reason = NULL;
   td_module *m = ic->path
                      ? td_module_load_path(ic->path, &reason)
-                     : td_module_load(cfg->plugin_dir, ic->module, &reason);
+                     : td_module_search((const char *const *)cfg->plugin_path,
+                                        ic->module, &reason);
   if (!m) {
     if (ic->path) {
       td_error("%s", reason);

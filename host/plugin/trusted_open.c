@@ -32,6 +32,8 @@ typedef struct walk {
   GArray *stack;    /* level: "/" first, the current directory last */
   GString *real;    /* the resolved name of the current directory */
   GQueue todo;      /* char *: the components still to look up */
+  const char *last; /* the path's own last component, in `todo` */
+  bool *absent;     /* set when that component is not there */
   char **why;
 } walk;
 
@@ -163,8 +165,13 @@ static bool step(walk *w, const char *comp, int *links, int *fd) {
     return true;
   }
   struct stat sb;
-  if (fstatat(top_fd(w), comp, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+  if (fstatat(top_fd(w), comp, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+    /* Only the file named by the path itself, missing from a directory
+     * that passed: not a missing directory, nor a dangling link. */
+    if (errno == ENOENT && comp == w->last && w->absent)
+      *w->absent = true;
     return fail_errno(w, errno);
+  }
   if (S_ISLNK(sb.st_mode))
     return follow_link(w, comp, &sb, links);
   if (g_queue_is_empty(&w->todo)) {
@@ -180,15 +187,22 @@ static bool step(walk *w, const char *comp, int *links, int *fd) {
 }
 
 int td_open_trusted(const char *path, char **why) {
+  return td_open_trusted_ex(path, NULL, why);
+}
+
+int td_open_trusted_ex(const char *path, bool *absent, char **why) {
+  if (absent)
+    *absent = false;
   if (!g_path_is_absolute(path)) {
     *why = g_strdup_printf("%s: not an absolute path", path);
     return -1;
   }
-  walk w = {.path = path, .why = why};
+  walk w = {.path = path, .absent = absent, .why = why};
   w.stack = g_array_new(FALSE, FALSE, sizeof(level));
   w.real = g_string_new(NULL);
   g_queue_init(&w.todo);
   queue_front(&w, path);
+  w.last = g_queue_peek_tail(&w.todo);
   int fd = -1;
   int links = 0;
   int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -3,6 +3,8 @@
 #ifndef TD_TRUSTED_OPEN_H
 #define TD_TRUSTED_OPEN_H
 
+#include <stdbool.h>
+
 #include <glib.h>
 
 /**
@@ -16,5 +18,12 @@
  * (or `path` itself when a lookup failed).
  */
 int td_open_trusted(const char *path, char **why);
+
+/** As td_open_trusted; also sets `*absent` (when not NULL) to whether it
+ * failed only because the path's last component is not in its directory,
+ * every directory on the way having passed: a search may then go on to
+ * the next directory.  Any other failure (a missing or untrusted
+ * directory, a dangling link) leaves it false. */
+int td_open_trusted_ex(const char *path, bool *absent, char **why);
 
 #endif
