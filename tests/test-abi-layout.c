@@ -96,9 +96,12 @@ static const pin THERMOS_RUNNER_HEADER_PINS[] = {
     SIZE(thermos_runner_header, 120),
 };
 static const pin THERMOS_EVENT_PINS[] = {
-    OFF(thermos_event, struct_size, 0), OFF(thermos_event, source, 8),
-    OFF(thermos_event, task_id, 16),    OFF(thermos_event, record, 32),
-    OFF(thermos_event, offset, 40),     OFF(thermos_event, history, 48),
+    OFF(thermos_event, struct_size, 0),
+    OFF(thermos_event, source, 8),
+    OFF(thermos_event, task_id, 16),
+    OFF(thermos_event, record, 32),
+    OFF(thermos_event, offset, 40),
+    OFF(thermos_event, history, 48),
     OFF(thermos_event, state, 56),
     OFF(thermos_event, stream_ctx, 64), /* since 1.1 */
     SIZE(thermos_event, 72),
@@ -491,6 +494,7 @@ static void test_data_types(void **state) {
   TYPE_OK(ev.offset, uint64_t);
   TYPE_OK(ev.history, int);
   TYPE_OK(ev.state, const thermos_runner_state *);
+  TYPE_OK(ev.stream_ctx, void **); /* since 1.1 */
   TYPE_OK(opt.key, const char *);
   TYPE_OK(opt.type, int);
   TYPE_OK(opt.default_value, const char *);
@@ -527,6 +531,16 @@ static void test_host_types(void **state) {
           const thermos_process_status *(*)(const thermos_runner_state *,
                                             thermos_str, size_t));
   TYPE_OK(h.abi_minor, uint32_t); /* since 1.1 */
+  TYPE_OK(h.truncate, int);
+  TYPE_OK(h.host_version, const char *);
+  TYPE_OK(h.config_get_int, int (*)(void *, const char *, int64_t *));
+  TYPE_OK(h.config_get_double, int (*)(void *, const char *, double *));
+  TYPE_OK(h.config_get_bool, int (*)(void *, const char *, int *));
+  TYPE_OK(h.fail_reason, void (*)(void *, const char *));
+  TYPE_OK(h.instance_count, size_t(*)(void *));
+  TYPE_OK(h.instance_stats, int (*)(void *, size_t, thermos_instance_stats *));
+  TYPE_OK(h.stream_count, size_t(*)(void *));
+  TYPE_OK(h.stream_stats, int (*)(void *, size_t, thermos_stream_stats *));
   assert_int_equal(bad, 0);
 }
 
@@ -574,8 +588,98 @@ static void test_handler_types(void **state) {
   TYPE_OK(t.on_task_killed, task_cb);
   TYPE_OK(t.on_task_lost, task_cb);
   TYPE_OK(t.min_host_minor, uint32_t); /* since 1.1 */
+  TYPE_OK(t.options_ex, const thermos_option_ex *const *);
   TYPE_OK(thermos_handler_v1_entry, const thermos_handler_v1 *(*)(void));
   assert_int_equal(bad, 0);
+}
+
+/* The structs of 1.1: the growable option and the statistics. */
+static void test_1_1_struct_types(void **state) {
+  (void)state;
+  int bad = 0;
+  thermos_option_ex o = {0};
+  thermos_instance_stats is = {0};
+  thermos_stream_stats ss = {0};
+  TYPE_OK(o.struct_size, uint32_t);
+  TYPE_OK(o.key, const char *);
+  TYPE_OK(o.type, int);
+  TYPE_OK(o.default_value, const char *);
+  TYPE_OK(o.help, const char *);
+  TYPE_OK(o.choices, const char *);
+  TYPE_OK(o.flags, uint32_t);
+  TYPE_OK(o.int_min, int64_t);
+  TYPE_OK(o.int_max, int64_t);
+  TYPE_OK(o.double_min, double);
+  TYPE_OK(o.double_max, double);
+  TYPE_OK(is.struct_size, uint32_t);
+  TYPE_OK(is.instance, const char *);
+  TYPE_OK(is.module, const char *);
+  TYPE_OK(is.events, uint64_t);
+  TYPE_OK(is.callbacks_failed, uint64_t);
+  TYPE_OK(is.disabled, int);
+  TYPE_OK(is.callbacks, uint64_t);
+  TYPE_OK(is.callback_seconds, double);
+  TYPE_OK(is.callback_buckets[0], uint64_t);
+  TYPE_OK(ss.struct_size, uint32_t);
+  TYPE_OK(ss.source, const char *);
+  TYPE_OK(ss.task_id, thermos_str);
+  TYPE_OK(ss.records, uint64_t);
+  TYPE_OK(ss.bytes_read, uint64_t);
+  TYPE_OK(ss.bytes_unread, uint64_t);
+  assert_int_equal(bad, 0);
+  assert_int_equal(sizeof is.callback_buckets / sizeof is.callback_buckets[0],
+                   THERMOS_CALLBACK_BUCKETS);
+}
+
+/* The constants of 1.1. */
+static void test_1_1_constants(void **state) {
+  (void)state;
+  assert_int_equal(THERMOS_OPTION_REQUIRED, 0x1);
+  assert_int_equal(THERMOS_OPTION_RANGE, 0x2);
+  assert_int_equal(THERMOS_CALLBACK_BUCKETS, 8);
+  static const double bounds[] = THERMOS_CALLBACK_BUCKET_BOUNDS;
+  static const double want[] = {0.00001, 0.0001, 0.001, 0.01,
+                                0.1,     1.0,    10.0,  60.0};
+  assert_int_equal(sizeof bounds / sizeof bounds[0], THERMOS_CALLBACK_BUCKETS);
+  for (size_t i = 0; i < THERMOS_CALLBACK_BUCKETS; i++)
+    assert_true(bounds[i] == want[i]);
+}
+
+/* The state helpers of 1.1: a name for every value of the enums (the
+ * wire's names), NULL outside; terminal states. */
+static void test_state_helpers(void **state) {
+  (void)state;
+  static const char *const process[] = {
+      "WAITING", "FORKED", "RUNNING", "SUCCESS", "KILLED", "FAILED", "LOST"};
+  static const char *const task[] = {"ACTIVE",    "SUCCESS", "FAILED",
+                                     "KILLED",    "LOST",    "CLEANING",
+                                     "FINALIZING"};
+  for (int32_t s = 0; s < 7; s++) {
+    assert_non_null(thermos_process_state_name(s));
+    assert_string_equal(thermos_process_state_name(s), process[s]);
+    assert_non_null(thermos_task_state_name(s));
+    assert_string_equal(thermos_task_state_name(s), task[s]);
+  }
+  assert_string_equal(thermos_process_state_name(THERMOS_PROCESS_LOST), "LOST");
+  assert_string_equal(thermos_task_state_name(THERMOS_TASK_FINALIZING),
+                      "FINALIZING");
+  static const int32_t outside[] = {-1, 7, 8, 1000, INT32_MIN, INT32_MAX};
+  for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
+    assert_null(thermos_process_state_name(outside[i]));
+    assert_null(thermos_task_state_name(outside[i]));
+    assert_false(thermos_process_state_is_terminal(outside[i]));
+    assert_false(thermos_task_state_is_terminal(outside[i]));
+  }
+  /* SUCCESS, KILLED, FAILED, LOST are over; WAITING, FORKED, RUNNING not. */
+  static const int process_terminal[] = {0, 0, 0, 1, 1, 1, 1};
+  /* SUCCESS, FAILED, KILLED, LOST are over; ACTIVE, CLEANING and
+   * FINALIZING (processes still run) not. */
+  static const int task_terminal[] = {0, 1, 1, 1, 1, 0, 0};
+  for (int32_t s = 0; s < 7; s++) {
+    assert_int_equal(thermos_process_state_is_terminal(s) != 0,
+                     process_terminal[s]);
+    assert_int_equal(thermos_task_state_is_terminal(s) != 0, task_terminal[s]);
+  }
 }
 
 /* thermos_logf formats, cuts at 1 KiB, and goes through host->log with
@@ -632,6 +736,9 @@ int main(void) {
       cmocka_unit_test(test_data_types),
       cmocka_unit_test(test_host_types),
       cmocka_unit_test(test_handler_types),
+      cmocka_unit_test(test_1_1_struct_types),
+      cmocka_unit_test(test_1_1_constants),
+      cmocka_unit_test(test_state_helpers),
       cmocka_unit_test(test_logf),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,8 +89,20 @@ size_t td_dispatcher_disabled_count(const td_dispatcher *d) {
 void td_target_set_reason(td_target *t, const char *reason) {
   td_err e;
   td_err_set(&e, "%s", reason ? reason : "");
+  /* Cut at a character boundary: when the first byte left out continues
+   * a UTF-8 character, that character is left out whole. */
+  size_t n = strlen(e.msg);
+  if (n >= sizeof t->reason) {
+    n = sizeof t->reason - 1;
+    size_t k = n;
+    while (k > n - 3 && ((unsigned char)e.msg[k] & 0xc0) == 0x80)
+      k--;
+    if (((unsigned char)e.msg[k] & 0xc0) == 0xc0)
+      n = k; /* else not UTF-8 anyway: cut at the byte */
+  }
+  memcpy(t->reason, e.msg, n);
+  t->reason[n] = '\0';
   /* One line: a newline would forge a line of the host's log. */
-  g_strlcpy(t->reason, e.msg, sizeof t->reason);
   for (char *c = t->reason; *c; c++)
     if (*c == '\n' || *c == '\r')
       *c = ' ';

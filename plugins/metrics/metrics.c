@@ -30,6 +30,7 @@
 
 #include "metrics_http.h"
 #include "metrics_registry.h"
+#include "metrics_self.h"
 #include "metrics_textfile.h"
 
 #ifndef PACKAGE_VERSION
@@ -61,6 +62,7 @@ typedef struct metrics {
   int write_failing; /* errno of the failure last logged; 0: healthy */
   mx_registry *reg;
   mx_http *http;
+  mx_self *self;       /* the thermos_dispatch_* families; NULL: off */
   GHashTable *streams; /* source path -> stream */
   /* The stream of the previous event: consecutive events nearly always
    * come from one stream, and hashing its path each time is wasted. */
@@ -85,6 +87,10 @@ static const thermos_option OPTIONS[] = {
      "add a task_id label to every series (one set of series per task)", NULL},
     {"buckets", THERMOS_OPT_STRING, DEFAULT_BUCKETS,
      "upper bounds in seconds of the run-duration histogram, increasing", NULL},
+    {"self_metrics", THERMOS_OPT_ENUM, "all",
+     "the host's own statistics (thermos_dispatch_*): all, instances (no "
+     "series per stream, only their sum) or no",
+     "all|instances|no"},
     {NULL, 0, NULL, NULL, NULL}};
 
 /* --- streams ------------------------------------------------------------- */
@@ -183,6 +189,7 @@ static void compute_gauges(metrics *m) {
 static void render(metrics *m) {
   compute_gauges(m);
   mx_render(m->reg, m->text);
+  mx_self_render(m->self, m->text);
   m->dirty = false;
   if (m->http)
     mx_http_publish(m->http, g_bytes_new(m->text->str, m->text->len));
@@ -325,6 +332,12 @@ static int metrics_tick(void *ctx, double now) {
   metrics *m = ctx;
   if (m->check)
     return THERMOS_OK;
+  if (m->self) {
+    /* Read here, on the dispatch thread, as the readers require; the
+     * snapshot serves the HTTP thread and the textfile until the next. */
+    mx_self_read(m->self, m->host);
+    m->dirty = true;
+  }
   if (m->dirty)
     render(m);
   if (!m->textfile || (m->last_write > 0 && now - m->last_write < m->interval))
@@ -340,6 +353,7 @@ static int metrics_tick(void *ctx, double now) {
 static void metrics_free(metrics *m) {
   mx_http_stop(m->http);
   mx_registry_free(m->reg);
+  mx_self_free(m->self);
   if (m->streams)
     g_hash_table_destroy(m->streams);
   if (m->text)
@@ -394,8 +408,14 @@ static int metrics_init(const thermos_host_v1 *host, void **ctx) {
     }
   }
 
+  /* A host before 1.1 has no statistics: the families are left out. */
+  const char *self = tdp_option(host, "self_metrics", "all");
+  bool want_self = strcmp(self, "no") != 0 && mx_self_available(host);
+
   if (ok) {
     m->reg = mx_registry_new(m->per_task, buckets, n_buckets);
+    if (want_self)
+      m->self = mx_self_new(strcmp(self, "all") == 0);
     m->streams =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stream_free);
     m->text = g_string_new(NULL);
