@@ -21,7 +21,10 @@
 #   ABRT): re-enabled: it crashes with SIGABRT, no disabled line;
 # - r6: without the crasher: the record names no configured instance: it
 #   is removed; nothing on stderr;
-# - r7: a directory where the record should be: one warning, ignored.
+# - r7: a directory where the record should be: one warning, ignored;
+# - i1, i2, i3 (tail, another state_dir): a crash in init, twice: the third
+#   start disables the crasher (the line names no stream) and follows the
+#   stream with the recorder.
 TMPDIR=/tmp
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 . "$top_srcdir/tests/plugins/plugin-lib.sh"
@@ -201,5 +204,27 @@ host_stop r7 TERM
 check_rc 0
 check_stdout_empty
 check_stderr "thermos-dispatch: warning: $STATE/crash-record: Is a directory: ignored"
+
+# --- i1, i2, i3: crashes in init ------------------------------------------------------
+TD_VALGRIND_LEAK_CHECK=no
+export TD_VALGRIND_LEAK_CHECK
+ini cfg "[host]" "plugin_dir = $PLUG" "state_dir = $tmp/state2" \
+	"[plugin:rec]" "module = recorder" "[plugin:crasher]" "callback = init"
+for r in i1 i2; do
+	host_start "$r" tail --forever "$pa"
+	bg_wait "$r" 30
+	check_rc 139
+	check_stdout_empty
+	check_stderr "thermos-dispatch: crasher: crashed with SIGSEGV in init"
+done
+unset TD_VALGRIND_LEAK_CHECK
+host_start i3 tail --forever "$pa"
+if wait_rec "$tmp/i3.rec" "$(exp_count a "$na")" 20 "$pa"; then ok; else
+	fail "i3: a not dispatched within 20 s"
+fi
+host_stop i3 TERM
+check_rc 0
+check_stdout_empty
+check_stderr "thermos-dispatch: crasher: disabled at start: it crashed 2 times in a row with SIGSEGV in init; it stays disabled until its configuration changes or $tmp/state2/crash-record is removed"
 
 finish
