@@ -22,6 +22,8 @@
 # - r6: without the crasher: the record names no configured instance: it
 #   is removed; nothing on stderr;
 # - r7: a directory where the record should be: one warning, ignored;
+# - r8: a symbolic link there (to the record of r3): not followed: one
+#   warning, ignored;
 # - i1, i2, i3 (tail, another state_dir): a crash in init, twice: the third
 #   start disables the crasher (the line names no stream) and follows the
 #   stream with the recorder.
@@ -204,6 +206,18 @@ host_stop r7 TERM
 check_rc 0
 check_stdout_empty
 check_stderr "thermos-dispatch: warning: $STATE/crash-record: Is a directory: ignored"
+
+# --- r8: a symbolic link is not followed ----------------------------------------------
+rmdir "$STATE/crash-record"
+ln -s "$tmp/record.r3" "$STATE/crash-record"
+host_start r8 watch "$ROOT"
+if wait_rec "$tmp/r8.rec" "$(exp_count a "$na")" 20 "$pa"; then ok; else
+	fail "r8: a not dispatched within 20 s"
+fi
+host_stop r8 TERM
+check_rc 0
+check_stdout_empty
+check_stderr "thermos-dispatch: warning: $STATE/crash-record: Too many levels of symbolic links: ignored"
 
 # --- i1, i2, i3: crashes in init ------------------------------------------------------
 TD_VALGRIND_LEAK_CHECK=no

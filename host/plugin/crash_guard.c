@@ -143,8 +143,11 @@ static int save_record(int sig, const volatile td_callback_site *site) {
                old->fingerprint == r.fingerprint;
   r.count = again && old->count < UINT32_MAX ? old->count + 1 : 1;
   td_crash_record_seal(&r);
-  int fd = openat(guard.dirfd, TD_CRASH_TEMP,
-                  O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  /* O_NOFOLLOW, O_NONBLOCK: a link or a FIFO planted under the temporary
+   * name is refused, never followed or waited on. */
+  int fd = openat(
+      guard.dirfd, TD_CRASH_TEMP,
+      O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
   if (fd < 0)
     return errno;
   ssize_t w = write(fd, &r, sizeof r);

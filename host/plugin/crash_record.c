@@ -30,8 +30,10 @@ static bool terminated(const char *s, size_t size) {
 
 td_crash_found td_crash_record_load(int dirfd, td_crash_record *r,
                                     const char **why) {
-  /* O_NOFOLLOW: a link planted in the directory is not followed. */
-  int fd = openat(dirfd, TD_CRASH_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  /* A link planted in the directory is not followed, a FIFO not waited
+   * on (it reads as empty: damaged). */
+  int fd = openat(dirfd, TD_CRASH_FILE,
+                  O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT)
       return TD_CRASH_NONE;
