@@ -14,6 +14,8 @@
 #include "config/config.h"
 #include "core/diag.h"
 #include "follow/signals.h"
+#include "plugin/crash_guard.h"
+#include "plugin/plugin_set.h"
 
 static const char USAGE[] =
     "Usage: thermos-dispatch [OPTION]... COMMAND [ARG]...\n"
@@ -41,13 +43,16 @@ static const char USAGE[] =
     "  -o SECTION.KEY=VALUE\n"
     "                      set a configuration key ([host] or an instance)\n"
     "  -p PATH             add an instance of the plugin file PATH\n"
+    "  --trace             print each plugin callback, its result and its\n"
+    "                      duration (replay, tail, watch)\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
     "\n"
     "FILE may be '-' for standard input.  'thermos-dispatch COMMAND --help'\n"
     "describes a command.  Exit status: 0 success, 64 usage error, 65 stream\n"
     "error, 66 input missing or unreadable, 70 internal error or a plugin\n"
-    "abort, 78 configuration or plugin loading error.\n";
+    "abort, 78 configuration or plugin loading error; 128+N when a plugin\n"
+    "(or the host) crashed with signal N.\n";
 
 static td_config_args global_args;
 
@@ -113,20 +118,28 @@ typedef struct command {
   const char *name;
   int (*run)(int argc, char **argv);
   bool stops_between_records; /* reads the signal flags */
+  bool dispatches;            /* calls plugin callbacks on records */
 } command;
 
 static const command COMMANDS[] = {
-    {"state", td_cmd_state, true},      {"dump", td_cmd_dump, true},
-    {"encode", td_cmd_encode, false},   {"replay", td_cmd_replay, true},
-    {"plugins", td_cmd_plugins, false}, {"check", td_cmd_check, false},
-    {"tail", td_cmd_tail, true},        {"watch", td_cmd_watch, true},
-    {"status", td_cmd_status, false},
+    {"state", td_cmd_state, true, false},
+    {"dump", td_cmd_dump, true, false},
+    {"encode", td_cmd_encode, false, false},
+    {"replay", td_cmd_replay, true, true},
+    {"plugins", td_cmd_plugins, false, false},
+    {"check", td_cmd_check, false, false},
+    {"tail", td_cmd_tail, true, true},
+    {"watch", td_cmd_watch, true, true},
+    {"status", td_cmd_status, false, false},
 };
 
 int main(int argc, char **argv) {
-  static const struct option options[] = {{"help", no_argument, NULL, 'h'},
-                                          {"version", no_argument, NULL, 'V'},
-                                          {NULL, 0, NULL, 0}};
+  enum { OPT_TRACE = 256 };
+  static const struct option options[] = {
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},
+      {"trace", no_argument, NULL, OPT_TRACE},
+      {NULL, 0, NULL, 0}};
   /* Before anything else: a SIGHUP (reopen your logs) or SIGTERM sent
    * while the configuration is still being read must not kill the host
    * with its default action.  Commands that never look at the flags get
@@ -153,6 +166,9 @@ int main(int argc, char **argv) {
     case 'p':
       g_ptr_array_add(global_args.plugin_paths, optarg);
       break;
+    case OPT_TRACE:
+      td_plugin_set_trace(true);
+      break;
     case 'h':
       fputs(USAGE, stdout);
       return td_flush_stdout() ? TD_EXIT_OK : TD_EXIT_SOFTWARE;
@@ -175,6 +191,9 @@ int main(int argc, char **argv) {
       optind = 0; /* a full re-initialisation of getopt for the command */
       if (!COMMANDS[i].stops_between_records)
         td_signals_default();
+      /* Before any plugin is loaded: a crash names its culprit. */
+      if (COMMANDS[i].dispatches)
+        td_crash_guard_install();
       int rc = COMMANDS[i].run(sub_argc, sub_argv);
       if (!td_flush_stdout() && rc < TD_EXIT_SOFTWARE)
         rc = TD_EXIT_SOFTWARE;

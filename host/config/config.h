@@ -52,6 +52,7 @@ typedef struct td_config {
   double linger;
   bool truncate;
   double rescan_interval;
+  double slow_callback;  /**< seconds; 0: off */
   GPtrArray *instances;  /**< td_instance_conf *, in dispatch order */
   GStringChunk *strings; /**< origins' file names */
   int errors;            /**< problems reported while loading */

@@ -517,6 +517,7 @@ td_config *td_config_load(const td_config_args *args, bool keep_going,
   cfg->log_level = THERMOS_LOG_INFO;
   cfg->linger = 5;
   cfg->rescan_interval = 5;
+  cfg->slow_callback = 1;
   cfg->instances = g_ptr_array_new_with_free_func(instance_free);
   cfg->strings = g_string_chunk_new(256);
 

@@ -30,7 +30,7 @@ static const struct {
     {"max_record_size", HK_SIZE}, {"state_dir", HK_STRING},
     {"log_level", HK_LEVEL},      {"linger", HK_SECONDS},
     {"truncate", HK_BOOL},        {"rescan_interval", HK_SECONDS},
-    {"max_processes", HK_COUNT},
+    {"max_processes", HK_COUNT},   {"slow_callback", HK_SECONDS},
 };
 
 /* plugin_dir (one directory, ':' and all) or plugin_path (directories
@@ -132,8 +132,9 @@ int td_config_apply_host_key(td_config *cfg, const char *key, const char *v,
     return 1;
   case HK_SECONDS: {
     bool linger = strcmp(key, "linger") == 0;
+    bool slow = strcmp(key, "slow_callback") == 0; /* 0: off */
     char *expected;
-    bool ok = td_parse_seconds(v, linger ? 0 : TD_RESCAN_INTERVAL_MIN,
+    bool ok = td_parse_seconds(v, linger || slow ? 0 : TD_RESCAN_INTERVAL_MIN,
                                TD_SECONDS_MAX, &d, &expected);
     if (!ok)
       td_config_report(origin, "host", key, "expected %s, not '%s'", expected,
@@ -143,6 +144,8 @@ int td_config_apply_host_key(td_config *cfg, const char *key, const char *v,
       return 1;
     if (linger)
       cfg->linger = d;
+    else if (slow)
+      cfg->slow_callback = d;
     else
       cfg->rescan_interval = d;
     return 0;

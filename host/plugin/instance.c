@@ -8,6 +8,7 @@
 #include "build_config.h"
 #include "core/diag.h"
 #include "core/runner_state.h"
+#include "crash_guard.h"
 #include "options.h"
 
 /* Read by plugins' own threads through log(): set once before any init. */
@@ -227,7 +228,9 @@ bool td_instance_init(td_instance *in) {
     return true;
   }
   in->config_errors = 0;
+  td_crash_guard_enter(in->conf->name, "init");
   int rc = in->h->init(&in->services, &in->ctx);
+  td_crash_guard_leave();
   if (rc == 0 && in->config_errors == 0) {
     in->inited = true;
     in->target.ctx = in->ctx;
@@ -236,8 +239,11 @@ bool td_instance_init(td_instance *in) {
   if (rc == 0) {
     /* It reported a bad value yet claims success: it is running, so it
      * must be stopped again. */
-    if (in->h->fini)
+    if (in->h->fini) {
+      td_crash_guard_enter(in->conf->name, "fini");
       in->h->fini(in->ctx);
+      td_crash_guard_leave();
+    }
   } else if (in->config_errors == 0) {
     td_config_report(in->conf->origin, td_instance_section(in), NULL,
                      "init failed (module %s)", in->module->name);
@@ -246,7 +252,10 @@ bool td_instance_init(td_instance *in) {
 }
 
 void td_instance_fini(td_instance *in) {
-  if (in->inited && in->h->fini)
+  if (in->inited && in->h->fini) {
+    td_crash_guard_enter(in->conf->name, "fini");
     in->h->fini(in->ctx);
+    td_crash_guard_leave();
+  }
   in->inited = false;
 }

@@ -8,6 +8,8 @@ host_plugin_libtdplugins_la_SOURCES = \
 	host/plugin/trusted_open.c host/plugin/trusted_open.h \
 	host/plugin/instance.c host/plugin/instance.h \
 	host/plugin/services_options.c host/plugin/services_stats.c \
-	host/plugin/plugin_set.c host/plugin/plugin_set.h
+	host/plugin/plugin_set.c host/plugin/plugin_set.h \
+	host/plugin/crash_record.c host/plugin/crash_record.h \
+	host/plugin/crash_guard.c host/plugin/crash_guard.h
 host_plugin_libtdplugins_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
 host_plugin_libtdplugins_la_LIBADD = $(LTDL_LIBS) $(GLIB_LIBS)

@@ -3,6 +3,12 @@
 #include <string.h>
 
 #include "core/diag.h"
+#include "crash_guard.h"
+
+/* --trace, for every dispatcher made (one per process). */
+static bool trace_all;
+
+void td_plugin_set_trace(bool trace) { trace_all = trace; }
 
 td_module *td_plugin_set_load_module(const td_config *cfg,
                                      const td_instance_conf *ic) {
@@ -42,7 +48,13 @@ td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
   td_plugin_set *set = g_new0(td_plugin_set, 1);
   set->instances = g_ptr_array_new();
   set->modules = g_ptr_array_new_with_free_func((GDestroyNotify)td_module_free);
+  set->slow_callback = cfg->slow_callback;
   td_set_log_level(cfg->log_level);
+  /* The crash record lives beside the cursors: `tail` and `watch` only. */
+  bool guarded = !keep_going && cfg->state_dir &&
+                 (mode == THERMOS_MODE_TAIL || mode == THERMOS_MODE_WATCH);
+  if (guarded)
+    td_crash_guard_open(cfg);
   int problems = 0;
   for (guint i = 0; i < cfg->instances->len; i++) {
     td_instance_conf *ic = g_ptr_array_index(cfg->instances, i);
@@ -62,7 +74,15 @@ td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
     }
     td_instance *in = td_instance_new(ic, m, mode, truncate);
     in->set = set;
-    if (td_instance_check_options(in) > 0 || !td_instance_init(in)) {
+    bool options_ok = td_instance_check_options(in) == 0;
+    if (options_ok && guarded && !td_crash_guard_admit(ic)) {
+      /* It crashed twice in a row on the same record: never init'ed, never
+       * called, shown as disabled; every other instance goes on. */
+      in->target.disabled = true;
+      g_ptr_array_add(set->instances, in);
+      continue;
+    }
+    if (!options_ok || !td_instance_init(in)) {
       td_instance_free(in);
       problems++;
       if (!keep_going)
@@ -72,9 +92,12 @@ td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
     g_ptr_array_add(set->instances, in);
   }
   if (problems) {
+    td_crash_guard_close(false);
     td_plugin_set_stop(set);
     return NULL;
   }
+  if (guarded)
+    td_crash_guard_settle();
   return set;
 }
 
@@ -86,6 +109,8 @@ void td_plugin_set_stop(td_plugin_set *set) {
     td_instance_fini(in);
     td_instance_free(in);
   }
+  /* After every fini: a crash in one still finds the record. */
+  td_crash_guard_close(true);
   g_ptr_array_free(set->instances, TRUE);
   g_ptr_array_free(set->modules, TRUE);
   td_dispatcher_free(set->dispatcher);
@@ -96,6 +121,8 @@ td_dispatcher *td_plugin_set_dispatcher(td_plugin_set *set) {
   if (set->dispatcher)
     return set->dispatcher;
   td_dispatcher *d = set->dispatcher = td_dispatcher_new();
+  td_dispatcher_set_trace(d, trace_all);
+  td_dispatcher_set_slow_callback(d, set->slow_callback);
   for (guint i = 0; i < set->instances->len; i++) {
     td_instance *in = g_ptr_array_index(set->instances, i);
     td_dispatcher_add(d, &in->target);

@@ -13,16 +13,23 @@
 #include "instance.h"
 
 typedef struct td_plugin_set {
-  GPtrArray *instances; /**< td_instance *, started, in dispatch order */
-  GPtrArray *modules;   /**< td_module *, each loaded once */
+  GPtrArray *instances;      /**< td_instance *, started, in dispatch order */
+  GPtrArray *modules;        /**< td_module *, each loaded once */
   td_dispatcher *dispatcher; /**< made by td_plugin_set_dispatcher */
+  double slow_callback;      /**< [host] slow_callback, for the dispatcher */
 } td_plugin_set;
+
+/** `--trace`: every dispatcher made from now on prints each callback. */
+void td_plugin_set_trace(bool trace);
 
 /**
  * Starts every enabled instance.  Each problem is reported on one line.
  * Without `keep_going`, the first problem stops the start; with it (the
  * `check` command) every instance is tried.  Returns NULL if anything
- * failed, after calling fini for the instances that did start.
+ * failed, after calling fini for the instances that did start.  For
+ * `tail` and `watch` with a state directory, an instance that crashed
+ * twice in a row on the same record (crash_guard.h) is not init'ed: it is
+ * in the set, disabled.
  */
 td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
                                    bool truncate, bool keep_going);
