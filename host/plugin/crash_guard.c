@@ -216,11 +216,29 @@ static void report(int sig, const siginfo_t *info) {
   write_all(STDERR_FILENO, l.buf, l.len);
 }
 
+/* The actions the guard replaced: a handler installed before (the
+ * sanitizers' report) still runs after the line, with the same siginfo. */
+static struct sigaction previous[G_N_ELEMENTS(FATAL)];
+
+static void chain(int sig, siginfo_t *info, void *uctx) {
+  for (size_t i = 0; i < G_N_ELEMENTS(FATAL); i++) {
+    if (FATAL[i] != sig)
+      continue;
+    const struct sigaction *p = &previous[i];
+    if (p->sa_flags & SA_SIGINFO) {
+      if (p->sa_sigaction)
+        p->sa_sigaction(sig, info, uctx);
+    } else if (p->sa_handler != SIG_DFL && p->sa_handler != SIG_IGN) {
+      p->sa_handler(sig);
+    }
+  }
+}
+
 static void on_fatal(int sig, siginfo_t *info, void *uctx) {
-  (void)uctx;
   if (!guard.handling) {
     guard.handling = 1;
     report(sig, info);
+    chain(sig, info, uctx);
   }
   /* Dies as it would have: default action, the signal again, unblocked. */
   struct sigaction dfl;
@@ -258,7 +276,7 @@ void td_crash_guard_install(void) {
   for (size_t i = 0; i < G_N_ELEMENTS(FATAL); i++)
     sigaddset(&sa.sa_mask, FATAL[i]);
   for (size_t i = 0; i < G_N_ELEMENTS(FATAL); i++)
-    sigaction(FATAL[i], &sa, NULL);
+    sigaction(FATAL[i], &sa, &previous[i]);
 }
 
 void td_crash_guard_enter(const char *instance, const char *callback) {
