@@ -28,6 +28,12 @@ tests_test_framing_CFLAGS = $(td_unit_cflags)
 tests_test_framing_LDADD = $(td_unit_ldadd)
 
 if HAVE_CMOCKA
+check_PROGRAMS += tests/test-callback-clock
+TESTS += tests/test-callback-clock
+tests_test_callback_clock_SOURCES = tests/test-callback-clock.c
+tests_test_callback_clock_CFLAGS = $(td_unit_cflags)
+tests_test_callback_clock_LDADD = $(td_unit_ldadd)
+
 check_PROGRAMS += tests/test-error
 TESTS += tests/test-error
 endif

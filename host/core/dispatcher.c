@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "callback_clock.h"
 #include "diag.h"
 #include "error.h"
 #include "stream_reader.h"
@@ -52,6 +53,7 @@ td_dispatcher *td_dispatcher_new(void) {
   d->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                      dstream_free);
   d->stream_list = g_ptr_array_new();
+  td_callback_clock_init();
   return d;
 }
 
@@ -279,14 +281,9 @@ static void failed(td_dispatcher *d, td_target *in, const char *callback,
     for (td_target *in = g_ptr_array_index((d)->targets, i_);                  \
          in && !in->disabled; in = NULL)
 
-static double monotonic_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Before a callback: where it runs (for a crash report), and when. */
-static double call_begin(td_target *in, const char *callback,
+static uint64_t call_begin(td_target *in, const char *callback,
                          const thermos_event *ev) {
   td_current_callback.record = ev ? ev->record : 0;
   td_current_callback.offset = ev ? ev->offset : 0;
@@ -294,13 +291,13 @@ static double call_begin(td_target *in, const char *callback,
   td_current_callback.callback = callback;
   td_current_callback.instance = in->name;
   in->reason[0] = '\0';
-  return monotonic_seconds();
+  return td_callback_clock_now();
 }
 
 /* After it: timing, trace, a slow call, and on_error for a failure. */
 static void call_end(td_dispatcher *d, td_target *in, const char *callback,
-                     const thermos_event *ev, double t0, int rc) {
-  double dt = monotonic_seconds() - t0;
+                     const thermos_event *ev, uint64_t t0, int rc) {
+  double dt = td_callback_clock_seconds(t0, td_callback_clock_now());
   td_current_callback.instance = NULL;
   in->callbacks++;
   in->callback_seconds += dt;
@@ -327,7 +324,7 @@ static void call_end(td_dispatcher *d, td_target *in, const char *callback,
 /* Calls one callback of one target through call_begin and call_end. */
 #define INVOKE(d, in, name, ev, call)                                          \
   do {                                                                         \
-    double t0_ = call_begin((in), (name), (ev));                               \
+    uint64_t t0_ = call_begin((in), (name), (ev));                               \
     int rc_ = (call);                                                          \
     call_end((d), (in), (name), (ev), t0_, rc_);                               \
   } while (0)
