@@ -15,10 +15,6 @@ host_testkit_libthermos_testkit_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) \
 	$(JSONGLIB_CFLAGS) $(THRIFT_CFLAGS)
 host_testkit_libthermos_testkit_la_LDFLAGS = $(AM_LDFLAGS) -no-undefined \
 	-version-info 0:0:0 -export-symbols-regex '^thermos_testkit_'
-host_testkit_libthermos_testkit_la_LIBADD = host/follow/libtdfollow.la \
-	host/plugin/libtdplugins.la host/config/libtdconfig.la \
-	host/format/libtdformat.la host/format/libtdjson.la \
-	host/core/libthermos-core.la \
-	$(LTDL_LIBS) $(INIH_LIBS) $(JSONGLIB_LIBS) $(THRIFT_LIBS) $(GLIB_LIBS)
+host_testkit_libthermos_testkit_la_LIBADD = $(td_host_libs)
 
 pkgconfig_DATA += thermos-testkit.pc
