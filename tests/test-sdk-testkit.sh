@@ -127,6 +127,26 @@ ok
 [ -n "$(find "$stage" -path '*/man/man3/thermos_testkit.3' -type f)" ] ||
 	fail "manual page man3/thermos_testkit.3 not installed"
 
+# The installed header compiles alone, as strict C99 and as C++.
+printf '#include <thermos/testkit.h>\nint main(void) { thermos_testkit_free(thermos_testkit_new()); return 0; }\n' \
+	>"$tmp/alone.c"
+cc=${TD_CC:-cc}
+if ! $cc -std=c99 -pedantic -Wall -Wextra -Werror $(pkg-config --cflags thermos-testkit) \
+	-c "$tmp/alone.c" -o "$tmp/alone.o" >"$tmp/alone.log" 2>&1; then
+	fail "<thermos/testkit.h> alone, as C99"
+	cat "$tmp/alone.log"
+fi
+ok
+if command -v c++ >/dev/null 2>&1; then
+	cp "$tmp/alone.c" "$tmp/alone.cc"
+	if ! c++ -pedantic -Wall -Wextra -Werror $(pkg-config --cflags thermos-testkit) \
+		-c "$tmp/alone.cc" -o "$tmp/alone.o" >"$tmp/alone.log" 2>&1; then
+		fail "<thermos/testkit.h> alone, as C++"
+		cat "$tmp/alone.log"
+	fi
+	ok
+fi
+
 # --- the example's unit tests, built out of tree ----------------------------
 ex=$tmp/example
 cp -R "$top_srcdir/docs/examples" "$ex" || hard_error "cannot copy docs/examples"
@@ -143,8 +163,8 @@ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL CPATH="$tmp/stale" \
 	"${MAKE:-make}" -C "$ex" check >"$tmp/check.log" 2>&1
 check_eq "make check of docs/examples: exit status" 0 "$?"
 ok
-grep -q '^\[  PASSED  \] 4 test(s)\.$' "$tmp/check.log" || {
-	fail "make check of docs/examples: 4 tests passed"
+grep -q '^\[  PASSED  \] 5 test(s)\.$' "$tmp/check.log" || {
+	fail "make check of docs/examples: 5 tests passed"
 	cat "$tmp/check.log"
 }
 ok

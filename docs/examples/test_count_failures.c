@@ -88,6 +88,31 @@ static void test_summary(void **state) {
   thermos_testkit_free(kit);
 }
 
+/* The scenario of the plugin guide and thermos_testkit(3), as written
+ * there. */
+static void test_guide_scenario(void **state) {
+  (void)state;
+  thermos_testkit *kit = thermos_testkit_new();
+  thermos_testkit_use(kit, thermos_handler_v1_entry());
+  thermos_testkit_set_option(kit, "min_failures", "1"); /* as -o */
+  assert_int_equal(thermos_testkit_init(kit), THERMOS_TESTKIT_OK);
+
+  thermos_testkit_open(kit, "/var/run/thermos/checkpoints/job1/runner");
+  thermos_testkit_feed_record(kit, thermos_testkit_header("job1"));
+  thermos_testkit_feed_record(
+      kit, thermos_testkit_process("p2", THERMOS_PROCESS_WAITING, 0));
+  thermos_testkit_feed_record(
+      kit, thermos_testkit_process("p2", THERMOS_PROCESS_FAILED, 1));
+  thermos_testkit_close(kit); /* on_stream_close */
+
+  assert_int_equal(thermos_testkit_line_count(kit), 1);
+  assert_string_equal(thermos_testkit_line(kit, 0),
+                      "thermos-dispatch: warning: count_failures: task job1: "
+                      "1 failed, 0 lost of 1 process (p2 failed 1)");
+  assert_int_equal(thermos_testkit_failures(kit), 0); /* no callback failed */
+  thermos_testkit_free(kit);                          /* fini */
+}
+
 /* Below min_failures: nothing is logged. */
 static void test_below_threshold(void **state) {
   (void)state;
@@ -143,6 +168,7 @@ static void test_stream_error(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_summary),
+      cmocka_unit_test(test_guide_scenario),
       cmocka_unit_test(test_below_threshold),
       cmocka_unit_test(test_bad_option),
       cmocka_unit_test(test_stream_error),

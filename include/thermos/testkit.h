@@ -111,7 +111,8 @@ int thermos_testkit_use(thermos_testkit *kit, const thermos_handler_v1 *table);
 int thermos_testkit_set_name(thermos_testkit *kit, const char *instance);
 
 /**
- * Sets one key of the instance's section, before init, as
+ * Sets one key of the instance's section, after load or use and before
+ * init, as
  * `-o NAME.KEY=VALUE` does: the value as given (no white space stripped),
  * a later value of the same key replacing the earlier, and messages naming
  * it "-o:N" where N counts the calls from 1.  The host's own key
