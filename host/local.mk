@@ -2,6 +2,7 @@
 # Dependencies point one way (tests/test-layers.sh checks every include):
 #
 #   cli -> follow -> plugin -> config -> core;  format -> core
+#   testkit (the installed plugin test kit) -> follow and what it uses
 #
 # A convenience library lists no other of them: the programs link the
 # ones they need, dependents first (td_host_libs).
@@ -11,3 +12,4 @@ include host/config/local.mk
 include host/plugin/local.mk
 include host/follow/local.mk
 include host/cli/local.mk
+include host/testkit/local.mk

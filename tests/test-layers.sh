@@ -26,6 +26,7 @@ allowed() {
   plugin) echo "config core" ;;
   follow) echo "plugin config format core" ;;
   cli) echo "follow plugin config format core" ;;
+  testkit) echo "follow plugin config format core" ;;
   plugins) echo "core format" ;;
   *) echo "?" ;;
   esac

@@ -3,12 +3,25 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+static td_diag_sink sink;
+static void *sink_user;
+
+void td_diag_set_sink(td_diag_sink fn, void *user) {
+  sink = fn;
+  sink_user = user;
+}
+
 static void emit(const char *prefix, const char *fmt, va_list ap) {
   /* Built first and written with one call, so concurrent writers to the
    * same stderr do not interleave within a line. */
   GString *line = g_string_new(TD_PROGRAM ": ");
   g_string_append(line, prefix);
   g_string_append_vprintf(line, fmt, ap);
+  if (sink) {
+    sink(sink_user, line->str);
+    g_string_free(line, TRUE);
+    return;
+  }
   g_string_append_c(line, '\n');
   fwrite(line->str, 1, line->len, stderr);
   fflush(stderr);

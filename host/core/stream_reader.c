@@ -98,6 +98,11 @@ td_stream *td_stream_open(const char *path, uint32_t max_record_size) {
   return stream_new(path, fd, owns, max_record_size);
 }
 
+td_stream *td_stream_open_fd(const char *name, int fd,
+                             uint32_t max_record_size) {
+  return stream_new(name, fd, true, max_record_size);
+}
+
 void td_stream_close(td_stream *s) {
   if (!s)
     return;

@@ -26,6 +26,14 @@ typedef enum td_stream_status {
  */
 td_stream *td_stream_open(const char *path, uint32_t max_record_size);
 
+/**
+ * A stream over a descriptor the caller opened (the test kit's anonymous
+ * file of framed records), named `name` in events and messages.  Takes
+ * the descriptor: td_stream_close closes it.  Prints nothing, never fails.
+ */
+td_stream *td_stream_open_fd(const char *name, int fd,
+                             uint32_t max_record_size);
+
 /** td_stream_open_followed's refusal of a path that is a symbolic link,
  * a FIFO, a device, a directory or a socket (an errno value is positive). */
 #define TD_STREAM_NOT_REGULAR (-1)
