@@ -119,6 +119,11 @@ static td_module *accept_table(lt_dlhandle h, const char *name,
         g_strdup_printf("%s: %s returned NULL", path, THERMOS_HANDLER_ENTRY);
     return NULL;
   }
+  return td_module_from_table(t, name, path, reason);
+}
+
+td_module *td_module_from_table(const thermos_handler_v1 *t, const char *name,
+                                const char *path, char **reason) {
   /* The handshake comes first: nothing else of a table of another major
    * means anything. */
   if (t->abi_major != THERMOS_HANDLER_ABI_MAJOR) {

@@ -38,6 +38,12 @@ bool td_module_name_valid(const char *module, char **reason);
 char *td_module_file(const char *dir, const char *module);
 /** Loads an explicit path (-p), with the same checks. */
 td_module *td_module_load_path(const char *path, char **reason);
+/** The checks of a plugin's table, in the loader's order (the handshake
+ * first: nothing else of a table of another major means anything), and
+ * the module record made from it; NULL with `*reason` ("PATH: WHY") if it
+ * is refused.  For a table already in memory (a test linking a plugin). */
+td_module *td_module_from_table(const thermos_handler_v1 *t, const char *name,
+                                const char *path, char **reason);
 /** Frees the record; the code stays loaded until the process exits. */
 void td_module_free(td_module *m);
 

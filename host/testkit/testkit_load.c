@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/diag.h"
-#include "plugin/abi_checks.h"
+#include "plugin/loader.h"
 #include "testkit_private.h"
 
 /* What messages call a table that was not loaded from a file. */
@@ -38,46 +38,19 @@ int thermos_testkit_load(thermos_testkit *kit, const char *so_path) {
   return THERMOS_TESTKIT_OK;
 }
 
-/* The loader's checks of a table, in its order (loader.c accept_table):
- * the handshake first, nothing else of a table of another major means
- * anything. */
-static char *check_table(const thermos_handler_v1 *t) {
-  if (t->abi_major != THERMOS_HANDLER_ABI_MAJOR)
-    return g_strdup_printf("%s: plugin ABI major %u, this host supports "
-                           "ABI major %u",
-                           LINKED, (unsigned)t->abi_major,
-                           (unsigned)THERMOS_HANDLER_ABI_MAJOR);
-  char *reason = td_abi_check_minor(t, LINKED);
-  if (reason)
-    return reason;
-  if (t->struct_size < THERMOS_HANDLER_V1_0_SIZE)
-    return g_strdup_printf("%s: plugin table of %u bytes, smaller than "
-                           "ABI 1.0's %zu",
-                           LINKED, (unsigned)t->struct_size,
-                           (size_t)THERMOS_HANDLER_V1_0_SIZE);
-  if (!t->name || !*t->name)
-    return g_strdup_printf("%s: empty plugin name", LINKED);
-  return td_abi_check_option_types(t, LINKED);
-}
-
 int thermos_testkit_use(thermos_testkit *kit, const thermos_handler_v1 *table) {
   if (!kit || !table || kit->module || kit->inited)
     return THERMOS_TESTKIT_MISUSE;
-  char *reason = check_table(table);
-  if (reason) {
+  char *reason = NULL;
+  /* The module is named after the table, as the instance (unless the
+   * name cannot be an instance's: then set_name must give one). */
+  td_module *m = td_module_from_table(table, table->name ? table->name : "",
+                                      LINKED, &reason);
+  if (!m) {
     td_error("%s", reason);
     g_free(reason);
     return THERMOS_TESTKIT_LOAD_ERROR;
   }
-  td_module *m = g_new0(td_module, 1);
-  /* The module is named after the table, as the instance (unless the
-   * name cannot be an instance's: then set_name must give one). */
-  m->name = g_strdup(table->name);
-  m->path = g_strdup(LINKED);
-  m->plugin_struct_size = table->struct_size;
-  memcpy(&m->table, table,
-         table->struct_size < sizeof m->table ? table->struct_size
-                                              : sizeof m->table);
   kit->module = m;
   if (!kit->conf->name && *m->name && !strchr(m->name, '.') &&
       strcmp(m->name, "host") != 0)
