@@ -59,6 +59,18 @@ static thermos_testkit_record *kind(thermos_testkit_record *rec, bool is_kind) {
 #define TASK(rec) kind(rec, (rec) && (rec)->ck.has_task)
 #define PROCESS(rec) kind(rec, (rec) && (rec)->ck.has_process)
 
+/* One setter of a field: when the record is of the right kind, the
+ * field's presence bit set and its value stored (a string copied into the
+ * record).  Returns the record, so that calls chain. */
+#define SETTER(fn, which, CHECK, type, bit, field, stored)                     \
+  thermos_testkit_record *fn(thermos_testkit_record *rec, type value) {        \
+    if (CHECK(rec)) {                                                          \
+      rec->ck.which.present |= (bit);                                          \
+      rec->ck.which.field = stored;                                            \
+    }                                                                          \
+    return rec;                                                                \
+  }
+
 /* --- the header ----------------------------------------------------------- */
 
 thermos_testkit_record *thermos_testkit_header(const char *task_id) {
@@ -69,63 +81,23 @@ thermos_testkit_record *thermos_testkit_header(const char *task_id) {
   return rec;
 }
 
-thermos_testkit_record *
-thermos_testkit_header_set_launch_time_ms(thermos_testkit_record *rec,
-                                          int64_t ms) {
-  if (HEADER(rec)) {
-    rec->ck.header.present |= THERMOS_RH_LAUNCH_TIME_MS;
-    rec->ck.header.launch_time_ms = ms;
-  }
-  return rec;
-}
+SETTER(thermos_testkit_header_set_launch_time_ms, header, HEADER, int64_t,
+       THERMOS_RH_LAUNCH_TIME_MS, launch_time_ms, value)
 
-thermos_testkit_record *
-thermos_testkit_header_set_sandbox(thermos_testkit_record *rec,
-                                   const char *sandbox) {
-  if (HEADER(rec)) {
-    rec->ck.header.present |= THERMOS_RH_SANDBOX;
-    rec->ck.header.sandbox = keep(rec, sandbox);
-  }
-  return rec;
-}
+SETTER(thermos_testkit_header_set_sandbox, header, HEADER, const char *,
+       THERMOS_RH_SANDBOX, sandbox, keep(rec, value))
 
-thermos_testkit_record *
-thermos_testkit_header_set_log_dir(thermos_testkit_record *rec,
-                                   const char *log_dir) {
-  if (HEADER(rec)) {
-    rec->ck.header.present |= THERMOS_RH_LOG_DIR;
-    rec->ck.header.log_dir = keep(rec, log_dir);
-  }
-  return rec;
-}
+SETTER(thermos_testkit_header_set_log_dir, header, HEADER, const char *,
+       THERMOS_RH_LOG_DIR, log_dir, keep(rec, value))
 
-thermos_testkit_record *
-thermos_testkit_header_set_hostname(thermos_testkit_record *rec,
-                                    const char *hostname) {
-  if (HEADER(rec)) {
-    rec->ck.header.present |= THERMOS_RH_HOSTNAME;
-    rec->ck.header.hostname = keep(rec, hostname);
-  }
-  return rec;
-}
+SETTER(thermos_testkit_header_set_hostname, header, HEADER, const char *,
+       THERMOS_RH_HOSTNAME, hostname, keep(rec, value))
 
-thermos_testkit_record *
-thermos_testkit_header_set_user(thermos_testkit_record *rec, const char *user) {
-  if (HEADER(rec)) {
-    rec->ck.header.present |= THERMOS_RH_USER;
-    rec->ck.header.user = keep(rec, user);
-  }
-  return rec;
-}
+SETTER(thermos_testkit_header_set_user, header, HEADER, const char *,
+       THERMOS_RH_USER, user, keep(rec, value))
 
-thermos_testkit_record *
-thermos_testkit_header_set_uid(thermos_testkit_record *rec, int32_t uid) {
-  if (HEADER(rec)) {
-    rec->ck.header.present |= THERMOS_RH_UID;
-    rec->ck.header.uid = uid;
-  }
-  return rec;
-}
+SETTER(thermos_testkit_header_set_uid, header, HEADER, int32_t, THERMOS_RH_UID,
+       uid, value)
 
 thermos_testkit_record *
 thermos_testkit_header_add_port(thermos_testkit_record *rec, const char *name,
@@ -150,23 +122,11 @@ thermos_testkit_record *thermos_testkit_task(int32_t state,
   return rec;
 }
 
-thermos_testkit_record *
-thermos_testkit_task_set_runner_pid(thermos_testkit_record *rec, int32_t pid) {
-  if (TASK(rec)) {
-    rec->ck.task.present |= THERMOS_TS_RUNNER_PID;
-    rec->ck.task.runner_pid = pid;
-  }
-  return rec;
-}
+SETTER(thermos_testkit_task_set_runner_pid, task, TASK, int32_t,
+       THERMOS_TS_RUNNER_PID, runner_pid, value)
 
-thermos_testkit_record *
-thermos_testkit_task_set_runner_uid(thermos_testkit_record *rec, int32_t uid) {
-  if (TASK(rec)) {
-    rec->ck.task.present |= THERMOS_TS_RUNNER_UID;
-    rec->ck.task.runner_uid = uid;
-  }
-  return rec;
-}
+SETTER(thermos_testkit_task_set_runner_uid, task, TASK, int32_t,
+       THERMOS_TS_RUNNER_UID, runner_uid, value)
 
 /* --- process statuses ----------------------------------------------------- */
 
@@ -182,61 +142,20 @@ thermos_testkit_record *thermos_testkit_process(const char *name, int32_t state,
   return rec;
 }
 
-thermos_testkit_record *
-thermos_testkit_process_set_fork_time(thermos_testkit_record *rec,
-                                      double seconds) {
-  if (PROCESS(rec)) {
-    rec->ck.process.present |= THERMOS_PS_FORK_TIME;
-    rec->ck.process.fork_time = seconds;
-  }
-  return rec;
-}
+SETTER(thermos_testkit_process_set_fork_time, process, PROCESS, double,
+       THERMOS_PS_FORK_TIME, fork_time, value)
 
-thermos_testkit_record *
-thermos_testkit_process_set_coordinator_pid(thermos_testkit_record *rec,
-                                            int32_t pid) {
-  if (PROCESS(rec)) {
-    rec->ck.process.present |= THERMOS_PS_COORDINATOR_PID;
-    rec->ck.process.coordinator_pid = pid;
-  }
-  return rec;
-}
+SETTER(thermos_testkit_process_set_coordinator_pid, process, PROCESS, int32_t,
+       THERMOS_PS_COORDINATOR_PID, coordinator_pid, value)
 
-thermos_testkit_record *
-thermos_testkit_process_set_start_time(thermos_testkit_record *rec,
-                                       double seconds) {
-  if (PROCESS(rec)) {
-    rec->ck.process.present |= THERMOS_PS_START_TIME;
-    rec->ck.process.start_time = seconds;
-  }
-  return rec;
-}
+SETTER(thermos_testkit_process_set_start_time, process, PROCESS, double,
+       THERMOS_PS_START_TIME, start_time, value)
 
-thermos_testkit_record *
-thermos_testkit_process_set_pid(thermos_testkit_record *rec, int32_t pid) {
-  if (PROCESS(rec)) {
-    rec->ck.process.present |= THERMOS_PS_PID;
-    rec->ck.process.pid = pid;
-  }
-  return rec;
-}
+SETTER(thermos_testkit_process_set_pid, process, PROCESS, int32_t,
+       THERMOS_PS_PID, pid, value)
 
-thermos_testkit_record *
-thermos_testkit_process_set_stop_time(thermos_testkit_record *rec,
-                                      double seconds) {
-  if (PROCESS(rec)) {
-    rec->ck.process.present |= THERMOS_PS_STOP_TIME;
-    rec->ck.process.stop_time = seconds;
-  }
-  return rec;
-}
+SETTER(thermos_testkit_process_set_stop_time, process, PROCESS, double,
+       THERMOS_PS_STOP_TIME, stop_time, value)
 
-thermos_testkit_record *
-thermos_testkit_process_set_return_code(thermos_testkit_record *rec,
-                                        int32_t code) {
-  if (PROCESS(rec)) {
-    rec->ck.process.present |= THERMOS_PS_RETURN_CODE;
-    rec->ck.process.return_code = code;
-  }
-  return rec;
-}
+SETTER(thermos_testkit_process_set_return_code, process, PROCESS, int32_t,
+       THERMOS_PS_RETURN_CODE, return_code, value)
