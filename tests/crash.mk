@@ -13,4 +13,4 @@ crash_tests = \
 	tests/test-crash-loop.sh \
 	tests/test-crash-trace.sh
 TESTS += $(crash_tests)
-EXTRA_DIST += $(crash_tests)
+EXTRA_DIST += $(crash_tests) tests/crash-lib.sh

@@ -30,16 +30,9 @@
 TMPDIR=/tmp
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 . "$top_srcdir/tests/plugins/plugin-lib.sh"
-# In the sanitizer build, AddressSanitizer leaves the fatal signals to the
-# host's crash guard (which would otherwise hand them on to its report).
-ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0:handle_abort=0
-export ASAN_OPTIONS
+. "$top_srcdir/tests/crash-lib.sh"
 . "$top_srcdir/tests/follow-lib.sh"
 
-ulimit -c 0 2>/dev/null
-# The crashing runs leave memory behind on purpose (see e2e-lib.sh).
-TD_VALGRIND_LEAK_CHECK=no
-export TD_VALGRIND_LEAK_CHECK
 
 K0=40
 KB=10

@@ -18,17 +18,9 @@
 TMPDIR=/tmp
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 . "$top_srcdir/tests/plugins/plugin-lib.sh"
-# In the sanitizer build, AddressSanitizer leaves the fatal signals to the
-# host's crash guard (which would otherwise hand them on to its report).
-ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0:handle_abort=0
-export ASAN_OPTIONS
+. "$top_srcdir/tests/crash-lib.sh"
 . "$top_srcdir/tests/follow-lib.sh"
 
-# The crashes leave no core file behind, and no leak check (the host dies
-# on purpose; memory errors are still reported under valgrind).
-ulimit -c 0 2>/dev/null
-TD_VALGRIND_LEAK_CHECK=no
-export TD_VALGRIND_LEAK_CHECK
 
 F=$tmp/valid-00.ckpt
 cp "$GEN/valid-00.ckpt" "$F"

@@ -15,10 +15,6 @@
 TMPDIR=/tmp
 . "${top_srcdir:-$(dirname "$0")/..}/tests/e2e-lib.sh"
 . "$top_srcdir/tests/plugins/plugin-lib.sh"
-# In the sanitizer build, AddressSanitizer leaves the fatal signals to the
-# host's crash guard (which would otherwise hand them on to its report).
-ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0:handle_abort=0
-export ASAN_OPTIONS
 . "$top_srcdir/tests/follow-lib.sh"
 
 F=$tmp/valid-00.ckpt
