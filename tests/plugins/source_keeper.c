@@ -26,6 +26,8 @@
 
 #include <thermos/handler.h>
 
+#include "each_record.h"
+
 static const thermos_option OPTIONS[] = {
     {"out", THERMOS_OPT_PATH, NULL, "the file the lines are appended to", NULL},
     {NULL, 0, NULL, NULL, NULL}};
@@ -172,58 +174,11 @@ static int k_stream_close(void *ctx, const thermos_event *ev) {
 }
 
 /* Every record callback: the checks, under the callback's name. */
-static int k_initialization(void *ctx, const thermos_event *ev,
-                            const thermos_runner_header *h) {
+static int check_named(void *ctx, const thermos_event *ev, const char *name) {
   kept *s;
-  (void)h;
-  return check(ctx, ev, "on_initialization", &s);
+  return check(ctx, ev, name, &s);
 }
-
-static int k_process_transition(void *ctx, const thermos_event *ev,
-                                int32_t state,
-                                const thermos_process_status *u) {
-  kept *s;
-  (void)state;
-  (void)u;
-  return check(ctx, ev, "on_process_transition", &s);
-}
-
-static int k_task_transition(void *ctx, const thermos_event *ev, int32_t state,
-                             const thermos_task_status *u) {
-  kept *s;
-  (void)state;
-  (void)u;
-  return check(ctx, ev, "on_task_transition", &s);
-}
-
-#define PROCESS_FN(fn, name)                                                   \
-  static int fn(void *ctx, const thermos_event *ev,                            \
-                const thermos_process_status *u) {                             \
-    kept *s;                                                                   \
-    (void)u;                                                                   \
-    return check(ctx, ev, name, &s);                                           \
-  }
-#define TASK_FN(fn, name)                                                      \
-  static int fn(void *ctx, const thermos_event *ev,                            \
-                const thermos_task_status *u) {                                \
-    kept *s;                                                                   \
-    (void)u;                                                                   \
-    return check(ctx, ev, name, &s);                                           \
-  }
-PROCESS_FN(k_process_waiting, "on_process_waiting")
-PROCESS_FN(k_process_forked, "on_process_forked")
-PROCESS_FN(k_process_running, "on_process_running")
-PROCESS_FN(k_process_success, "on_process_success")
-PROCESS_FN(k_process_failed, "on_process_failed")
-PROCESS_FN(k_process_lost, "on_process_lost")
-PROCESS_FN(k_process_killed, "on_process_killed")
-TASK_FN(k_task_active, "on_task_active")
-TASK_FN(k_task_cleaning, "on_task_cleaning")
-TASK_FN(k_task_finalizing, "on_task_finalizing")
-TASK_FN(k_task_success, "on_task_success")
-TASK_FN(k_task_failed, "on_task_failed")
-TASK_FN(k_task_killed, "on_task_killed")
-TASK_FN(k_task_lost, "on_task_lost")
+TD_NAMED_RECORD_CALLBACKS(k, check_named)
 
 static const thermos_handler_v1 TABLE = {
     .abi_major = THERMOS_HANDLER_ABI_MAJOR,
@@ -236,23 +191,7 @@ static const thermos_handler_v1 TABLE = {
     .on_stream_open = k_stream_open,
     .on_stream_error = k_stream_error,
     .on_stream_close = k_stream_close,
-    .on_initialization = k_initialization,
-    .on_process_transition = k_process_transition,
-    .on_task_transition = k_task_transition,
-    .on_process_waiting = k_process_waiting,
-    .on_process_forked = k_process_forked,
-    .on_process_running = k_process_running,
-    .on_process_success = k_process_success,
-    .on_process_failed = k_process_failed,
-    .on_process_lost = k_process_lost,
-    .on_process_killed = k_process_killed,
-    .on_task_active = k_task_active,
-    .on_task_cleaning = k_task_cleaning,
-    .on_task_finalizing = k_task_finalizing,
-    .on_task_success = k_task_success,
-    .on_task_failed = k_task_failed,
-    .on_task_killed = k_task_killed,
-    .on_task_lost = k_task_lost,
+    TD_NAMED_RECORD_MEMBERS(k),
     .min_host_minor = 1, /* the promise it checks is 1.1's */
 };
 

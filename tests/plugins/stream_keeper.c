@@ -25,6 +25,8 @@
 
 #include <thermos/handler.h>
 
+#include "each_record.h"
+
 static const thermos_option OPTIONS[] = {
     {"out", THERMOS_OPT_PATH, NULL, "the file the lines are appended to", NULL},
     {NULL, 0, NULL, NULL, NULL}};
@@ -180,58 +182,12 @@ static int s_stream_close(void *ctx, const thermos_event *ev) {
   return rc;
 }
 
-static int s_initialization(void *ctx, const thermos_event *ev,
-                            const thermos_runner_header *h) {
+/* Every record callback: the checks, under the callback's name. */
+static int check_named(void *ctx, const thermos_event *ev, const char *name) {
   sctx *c;
-  (void)h;
-  return check(ctx, ev, "on_initialization", &c);
+  return check(ctx, ev, name, &c);
 }
-
-static int s_process_transition(void *ctx, const thermos_event *ev,
-                                int32_t state,
-                                const thermos_process_status *u) {
-  sctx *c;
-  (void)state;
-  (void)u;
-  return check(ctx, ev, "on_process_transition", &c);
-}
-
-static int s_task_transition(void *ctx, const thermos_event *ev, int32_t state,
-                             const thermos_task_status *u) {
-  sctx *c;
-  (void)state;
-  (void)u;
-  return check(ctx, ev, "on_task_transition", &c);
-}
-
-#define PROCESS_FN(fn, name)                                                   \
-  static int fn(void *ctx, const thermos_event *ev,                            \
-                const thermos_process_status *u) {                             \
-    sctx *c;                                                                   \
-    (void)u;                                                                   \
-    return check(ctx, ev, name, &c);                                           \
-  }
-#define TASK_FN(fn, name)                                                      \
-  static int fn(void *ctx, const thermos_event *ev,                            \
-                const thermos_task_status *u) {                                \
-    sctx *c;                                                                   \
-    (void)u;                                                                   \
-    return check(ctx, ev, name, &c);                                           \
-  }
-PROCESS_FN(s_process_waiting, "on_process_waiting")
-PROCESS_FN(s_process_forked, "on_process_forked")
-PROCESS_FN(s_process_running, "on_process_running")
-PROCESS_FN(s_process_success, "on_process_success")
-PROCESS_FN(s_process_failed, "on_process_failed")
-PROCESS_FN(s_process_lost, "on_process_lost")
-PROCESS_FN(s_process_killed, "on_process_killed")
-TASK_FN(s_task_active, "on_task_active")
-TASK_FN(s_task_cleaning, "on_task_cleaning")
-TASK_FN(s_task_finalizing, "on_task_finalizing")
-TASK_FN(s_task_success, "on_task_success")
-TASK_FN(s_task_failed, "on_task_failed")
-TASK_FN(s_task_killed, "on_task_killed")
-TASK_FN(s_task_lost, "on_task_lost")
+TD_NAMED_RECORD_CALLBACKS(s, check_named)
 
 static const thermos_handler_v1 TABLE = {
     .abi_major = THERMOS_HANDLER_ABI_MAJOR,
@@ -244,23 +200,7 @@ static const thermos_handler_v1 TABLE = {
     .on_stream_open = s_stream_open,
     .on_stream_error = s_stream_error,
     .on_stream_close = s_stream_close,
-    .on_initialization = s_initialization,
-    .on_process_transition = s_process_transition,
-    .on_task_transition = s_task_transition,
-    .on_process_waiting = s_process_waiting,
-    .on_process_forked = s_process_forked,
-    .on_process_running = s_process_running,
-    .on_process_success = s_process_success,
-    .on_process_failed = s_process_failed,
-    .on_process_lost = s_process_lost,
-    .on_process_killed = s_process_killed,
-    .on_task_active = s_task_active,
-    .on_task_cleaning = s_task_cleaning,
-    .on_task_finalizing = s_task_finalizing,
-    .on_task_success = s_task_success,
-    .on_task_failed = s_task_failed,
-    .on_task_killed = s_task_killed,
-    .on_task_lost = s_task_lost,
+    TD_NAMED_RECORD_MEMBERS(s),
     .min_host_minor = 1, /* ev->stream_ctx is 1.1's */
 };
 
