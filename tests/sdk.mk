@@ -3,4 +3,4 @@
 # run through the host.
 sdk_tests = tests/test-sdk-install.sh
 TESTS += $(sdk_tests)
-EXTRA_DIST += $(sdk_tests)
+EXTRA_DIST += $(sdk_tests) tests/sdk-lib.sh

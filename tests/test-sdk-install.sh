@@ -41,28 +41,7 @@ hard_error() {
 command -v pkg-config >/dev/null 2>&1 || hard_error "pkg-config not found"
 "$JQ" -n true >/dev/null 2>&1 || hard_error "jq not usable: $JQ"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/td-sdk.XXXXXX") || hard_error "mktemp -d failed"
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-failures=0
-checks=0
-fail() {
-	failures=$((failures + 1))
-	printf '%s: FAIL: %s\n' "$test_name" "$*"
-}
-ok() {
-	checks=$((checks + 1))
-}
-# check_eq WHAT EXPECTED ACTUAL
-check_eq() {
-	ok
-	if [ "$2" != "$3" ]; then
-		fail "$1"
-		printf '  expected: %s\n  actual:   %s\n' "$2" "$3"
-	fi
-}
+. "$top_srcdir/tests/sdk-lib.sh"
 # check_file_eq WHAT EXPECTED_TEXT FILE: the file's whole text.
 check_file_eq() {
 	ok
@@ -84,14 +63,6 @@ td() {
 check_rc() {
 	check_eq "$what: exit status" "$1" "$rc"
 	[ "$rc" = "$1" ] || sed 's/^/  stderr: /' "$tmp/err"
-}
-# staged PATH: PATH inside the staging tree (pkgconf prefixes variables with
-# the sysroot, pkg-config 0.29 does not).
-staged() {
-	case $1 in
-	"$stage"/*) printf '%s\n' "$1" ;;
-	*) printf '%s%s\n' "$stage" "$1" ;;
-	esac
 }
 
 # --- make install, staged ------------------------------------------------

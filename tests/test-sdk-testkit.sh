@@ -41,33 +41,7 @@ if ! pkg-config --exists cmocka; then
 fi
 cmocka_pcdir=$(pkg-config --variable=pcfiledir cmocka)
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/td-sdkkit.XXXXXX") || hard_error "mktemp -d failed"
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-failures=0
-checks=0
-fail() {
-	failures=$((failures + 1))
-	printf '%s: FAIL: %s\n' "$test_name" "$*"
-}
-ok() {
-	checks=$((checks + 1))
-}
-check_eq() {
-	ok
-	if [ "$2" != "$3" ]; then
-		fail "$1"
-		printf '  expected: %s\n  actual:   %s\n' "$2" "$3"
-	fi
-}
-staged() {
-	case $1 in
-	"$stage"/*) printf '%s\n' "$1" ;;
-	*) printf '%s%s\n' "$stage" "$1" ;;
-	esac
-}
+. "$top_srcdir/tests/sdk-lib.sh"
 
 # --- make install, staged ------------------------------------------------
 stage=$tmp/stage
