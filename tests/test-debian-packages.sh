@@ -115,6 +115,7 @@ check_eq "debian/changelog version is configure.ac's AC_INIT version" "$version"
 # --- build --------------------------------------------------------------
 phase "source tree (make distdir)"
 src=$tmp/build/thermos-dispatch-$version
+mkdir -p "$tmp/build" || hard_error "mkdir $tmp/build failed"
 # The outer make's flags (jobserver, TESTS=...) are not for these makes.
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 	make -C "$top_builddir" distdir distdir="$src" >"$tmp/distdir.log" 2>&1 ||
