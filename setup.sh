@@ -11,7 +11,8 @@ cd "$(dirname "$0")"
 PACKAGES="gcc make autoconf automake libtool pkg-config libglib2.0-dev
   libthrift-c-glib-dev thrift-compiler libinih-dev libltdl-dev libcmocka-dev
   libjson-glib-dev jq util-linux libmicrohttpd-dev libsystemd-dev prometheus
-  clang libclang-rt-14-dev valgrind strace chromium nodejs"
+  clang libclang-rt-14-dev valgrind strace chromium nodejs
+  dpkg-dev debhelper fakeroot lintian debootstrap"
 # npm: Debian's package, unless the installed node brings its own (as
 # NodeSource's nodejs does, which conflicts with Debian's npm).
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
