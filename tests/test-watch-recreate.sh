@@ -71,11 +71,11 @@ busy() {
 	[ $(($1 % 5)) -eq 0 ] && new_task big "$BUSY" "big-$2-$1"
 	:
 }
-# await SOURCE N: N record lines of SOURCE within 10 s.
+# await SOURCE N: N record lines of SOURCE within 30 s.
 await() {
 	what=$w_what
-	if wait_rec "$rec" "$2" 10 "$1"; then :; else
-		fail "$1: $(rec_count "$rec" "$1") of $2 records within 10 s"
+	if wait_rec "$rec" "$2" 30 "$1"; then :; else
+		fail "$1: $(rec_count "$rec" "$1") of $2 records within 30 s"
 	fi
 }
 
@@ -114,8 +114,8 @@ while [ "$i" -le "$ROUNDS" ]; do
 	new_task small "$FIN" "d$i"
 	: >"$FIN/tasks/finished/d$i"
 	await "$FIN/checkpoints/d$i/runner" "$n_small"
-	if wait_grep "$rec" 10 "rec on_stream_close " " source=$FIN/checkpoints/d$i/runner "; then :; else
-		fail "$FIN/checkpoints/d$i/runner: not closed by its finished marker within 10 s"
+	if wait_grep "$rec" 30 "rec on_stream_close " " source=$FIN/checkpoints/d$i/runner "; then :; else
+		fail "$FIN/checkpoints/d$i/runner: not closed by its finished marker within 30 s"
 	fi
 	i=$((i + 1))
 done
@@ -130,8 +130,8 @@ new_task small "$CP" "long"
 new_task small "$FIN" "dlong"
 await "$CP/checkpoints/long/runner" "$n_small"
 await "$FIN/checkpoints/dlong/runner" "$n_small"
-if wait_grep "$rec" 10 "rec on_stream_close " " source=$FIN/checkpoints/dlong/runner "; then ok; else
-	fail "$FIN/checkpoints/dlong/runner: not closed by its finished marker within 10 s"
+if wait_grep "$rec" 30 "rec on_stream_close " " source=$FIN/checkpoints/dlong/runner "; then ok; else
+	fail "$FIN/checkpoints/dlong/runner: not closed by its finished marker within 30 s"
 fi
 
 # The large streams: all dispatched before the host stops.
