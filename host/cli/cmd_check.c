@@ -26,7 +26,8 @@ int td_cmd_check(int argc, char **argv) {
     return rc;
   /* Every problem is reported: the plugins too, after configuration
    * errors. */
-  td_plugin_set *set = td_plugin_set_start(cfg, THERMOS_MODE_CHECK, cfg->truncate, true);
+  td_plugin_set *set =
+      td_plugin_set_start(cfg, THERMOS_MODE_CHECK, cfg->truncate, true);
   if (!set || cfg->errors) {
     td_plugin_set_stop(set);
     td_config_free(cfg);

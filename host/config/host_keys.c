@@ -30,7 +30,7 @@ static const struct {
     {"max_record_size", HK_SIZE}, {"state_dir", HK_STRING},
     {"log_level", HK_LEVEL},      {"linger", HK_SECONDS},
     {"truncate", HK_BOOL},        {"rescan_interval", HK_SECONDS},
-    {"max_processes", HK_COUNT},   {"slow_callback", HK_SECONDS},
+    {"max_processes", HK_COUNT},  {"slow_callback", HK_SECONDS},
 };
 
 /* plugin_dir (one directory, ':' and all) or plugin_path (directories

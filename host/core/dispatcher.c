@@ -50,8 +50,8 @@ td_dispatcher *td_dispatcher_new(void) {
   td_dispatcher *d = g_new0(td_dispatcher, 1);
   d->targets = g_ptr_array_new();
   d->warned_task_states = g_hash_table_new(g_direct_hash, g_direct_equal);
-  d->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                     dstream_free);
+  d->streams =
+      g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, dstream_free);
   d->stream_list = g_ptr_array_new();
   td_callback_clock_init();
   return d;
@@ -71,9 +71,7 @@ void td_dispatcher_add(td_dispatcher *d, td_target *t) {
   g_ptr_array_add(d->targets, t);
 }
 
-void td_dispatcher_set_trace(td_dispatcher *d, bool trace) {
-  d->trace = trace;
-}
+void td_dispatcher_set_trace(td_dispatcher *d, bool trace) { d->trace = trace; }
 
 void td_dispatcher_set_slow_callback(td_dispatcher *d, double seconds) {
   d->slow_callback = seconds;
@@ -281,10 +279,9 @@ static void failed(td_dispatcher *d, td_target *in, const char *callback,
     for (td_target *in = g_ptr_array_index((d)->targets, i_);                  \
          in && !in->disabled; in = NULL)
 
-
 /* Before a callback: where it runs (for a crash report), and when. */
 static uint64_t call_begin(td_target *in, const char *callback,
-                         const thermos_event *ev) {
+                           const thermos_event *ev) {
   td_current_callback.record = ev ? ev->record : 0;
   td_current_callback.offset = ev ? ev->offset : 0;
   td_current_callback.source = ev ? ev->source : NULL;
@@ -324,7 +321,7 @@ static void call_end(td_dispatcher *d, td_target *in, const char *callback,
 /* Calls one callback of one target through call_begin and call_end. */
 #define INVOKE(d, in, name, ev, call)                                          \
   do {                                                                         \
-    uint64_t t0_ = call_begin((in), (name), (ev));                               \
+    uint64_t t0_ = call_begin((in), (name), (ev));                             \
     int rc_ = (call);                                                          \
     call_end((d), (in), (name), (ev), t0_, rc_);                               \
   } while (0)
@@ -402,8 +399,8 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
     FOR_EACH_INSTANCE(d, in) {
       if (in->table->on_process_transition)
         INVOKE(d, in, "on_process_transition", ev,
-               in->table->on_process_transition(
-                   in->ctx, target_event(d, s, i_), tr->state, tr->process));
+               in->table->on_process_transition(in->ctx, target_event(d, s, i_),
+                                                tr->state, tr->process));
     }
     FOR_EACH_INSTANCE(d, in) {
       thermos_process_fn fn = process_fn(in->table, tr->state);
@@ -466,9 +463,9 @@ bool td_dispatch_stream_error(td_dispatcher *d, const thermos_event *ev,
   begin_event(d, ev);
   FOR_EACH_INSTANCE(d, in) {
     if (in->table->on_stream_error)
-      INVOKE(d, in, "on_stream_error", ev,
-             in->table->on_stream_error(in->ctx, target_event(d, s, i_),
-                                        reason));
+      INVOKE(
+          d, in, "on_stream_error", ev,
+          in->table->on_stream_error(in->ctx, target_event(d, s, i_), reason));
   }
   return !d->aborted;
 }

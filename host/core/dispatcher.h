@@ -40,7 +40,7 @@ typedef struct td_target {
   uint64_t failures;     /**< callbacks that failed, all told */
   uint64_t events;       /**< transitions delivered */
   uint64_t callbacks;    /**< callbacks called */
-  double callback_seconds;                         /**< their total time */
+  double callback_seconds;                             /**< their total time */
   uint64_t callback_buckets[THERMOS_CALLBACK_BUCKETS]; /**< not cumulative */
   char reason[TD_REASON_MAX]; /**< fail_reason() during the current call */
 } td_target;

@@ -39,9 +39,9 @@ void td_notify_reloading(void) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   /* MONOTONIC_USEC: what systemd's Type=notify-reload needs to match the
    * reload with its READY=1. */
-  char *msg = g_strdup_printf(
-      "RELOADING=1\nMONOTONIC_USEC=%" G_GUINT64_FORMAT,
-      (guint64)ts.tv_sec * 1000000u + (guint64)ts.tv_nsec / 1000u);
+  char *msg = g_strdup_printf("RELOADING=1\nMONOTONIC_USEC=%" G_GUINT64_FORMAT,
+                              (guint64)ts.tv_sec * 1000000u +
+                                  (guint64)ts.tv_nsec / 1000u);
   send_state(msg);
   g_free(msg);
 }

@@ -96,7 +96,7 @@ struct td_watcher {
   guint rescan_source;
   bool started;
   bool watches_exhausted;
-  GHashTable *retry; /* task *: to open again on the next tick */
+  GHashTable *retry;   /* task *: to open again on the next tick */
   GHashTable *parents; /* parent path -> parent_watch *, of gone roots */
   bool aborted;
   GPtrArray *ended; /* followers to free once the loop is back */

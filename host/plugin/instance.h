@@ -17,7 +17,7 @@ struct td_plugin_set;
 typedef struct td_instance {
   td_instance_conf *conf;
   struct td_plugin_set *set; /**< the set it belongs to (statistics) */
-  char *section; /**< "plugin:NAME", for messages */
+  char *section;             /**< "plugin:NAME", for messages */
   const td_module *module;
   const thermos_handler_v1 *h; /**< the module's table */
   thermos_host_v1 services;    /**< the host table the plugin is given */
@@ -47,8 +47,7 @@ void td_instance_fini(td_instance *in);
 
 /* The host table's typed option getters (services_options.c). */
 int td_services_config_get_int(void *handle, const char *key, int64_t *value);
-int td_services_config_get_double(void *handle, const char *key,
-                                  double *value);
+int td_services_config_get_double(void *handle, const char *key, double *value);
 int td_services_config_get_bool(void *handle, const char *key, int *value);
 /** The value written for a key, else its declared default, else NULL. */
 const char *td_instance_value(const td_instance *in, const char *key);

@@ -294,22 +294,22 @@ typedef struct thermos_option_ex {
 /** Their upper bounds in seconds, in order (a Prometheus `le`): 10 us,
  * 100 us, 1 ms, 10 ms, 100 ms, 1 s, 10 s, 60 s.  Fixed for major 1. */
 #define THERMOS_CALLBACK_BUCKET_BOUNDS                                         \
-  {0.00001, 0.0001, 0.001, 0.01, 0.1, 1.0, 10.0, 60.0}
+  { 0.00001, 0.0001, 0.001, 0.01, 0.1, 1.0, 10.0, 60.0 }
 
 /**
  * Since 1.1: what the host counts of one plugin instance.  Grows at its
  * end: the caller sets `struct_size`, the host fills what both know.
  */
 typedef struct thermos_instance_stats {
-  uint32_t struct_size; /**< set by the caller: sizeof as compiled */
-  const char *instance; /**< the instance's name; valid until fini */
-  const char *module;   /**< its module's name; valid until fini */
-  uint64_t events;      /**< transitions delivered to it (each record's
-                           transition that reached it, history included) */
+  uint32_t struct_size;      /**< set by the caller: sizeof as compiled */
+  const char *instance;      /**< the instance's name; valid until fini */
+  const char *module;        /**< its module's name; valid until fini */
+  uint64_t events;           /**< transitions delivered to it (each record's
+                                transition that reached it, history included) */
   uint64_t callbacks_failed; /**< its callbacks that did not return OK */
-  int disabled; /**< 1 once it is no longer called (on_error = disable,
-                   or a repeated crash) */
-  uint64_t callbacks;      /**< its callbacks called (and timed) */
+  int disabled;       /**< 1 once it is no longer called (on_error = disable,
+                         or a repeated crash) */
+  uint64_t callbacks; /**< its callbacks called (and timed) */
   double callback_seconds; /**< their total time, in seconds */
   /** Cumulative: callbacks that took at most bound i (see
    * THERMOS_CALLBACK_BUCKET_BOUNDS); `callbacks` is the +Inf bucket. */
