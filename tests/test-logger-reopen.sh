@@ -49,7 +49,7 @@ wait_for() {
 	wf_n=0
 	while ! eval "$*"; do
 		wf_n=$((wf_n + 1))
-		[ "$wf_n" -ge 250 ] && return 1
+		[ "$wf_n" -ge $((250 * ${TD_TIME_SCALE:-1})) ] && return 1
 		sleep 0.02
 	done
 	return 0
