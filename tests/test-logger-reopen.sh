@@ -43,7 +43,7 @@ cat "$tmp/b1" "$tmp/b2" >"$STREAM_B"
 what="B's parts"
 if [ "$half" -ge 4 ] && [ -s "$tmp/b2" ]; then ok; else fail "B too short: $nb records"; fi
 
-# wait_for CONDITION...: polls (every 20 ms, 5 s at most) until the shell
+# wait_for CONDITION...: polls (every 20 ms, 5 s times TD_TIME_SCALE at most) until the shell
 # command CONDITION succeeds; returns 1 on timeout.
 wait_for() {
 	wf_n=0
