@@ -5,6 +5,8 @@ host_follow_libtdfollow_la_SOURCES = \
 	host/follow/stream_session.c host/follow/stream_session.h \
 	host/follow/follower.c host/follow/follower.h \
 	host/follow/watcher.c host/follow/watcher.h \
+	host/follow/watcher_private.h host/follow/watcher_tasks.c \
+	host/follow/watcher_roots.c \
 	host/follow/roots.c host/follow/roots.h \
 	host/follow/cursor.c host/follow/cursor.h \
 	host/follow/cursor_resume.c host/follow/cursor_resume.h \
