@@ -170,6 +170,10 @@ if [ -f "$top_srcdir/include/thermos/testkit.h" ]; then
 /usr/share/man/man3/thermos_testkit.3.gz"
 fi
 check_eq "thermos-dispatch-dev: files" "$(printf '%s\n' "/usr/include/thermos/handler.h
+/usr/include/thermos/handler_data.h
+/usr/include/thermos/handler_options.h
+/usr/include/thermos/handler_states.h
+/usr/include/thermos/handler_stats.h
 /usr/lib/$ma/pkgconfig/thermos-handler.pc
 /usr/share/doc/thermos-dispatch-dev/changelog.gz
 /usr/share/doc/thermos-dispatch-dev/copyright
