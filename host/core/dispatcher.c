@@ -22,11 +22,16 @@ typedef struct td_dstream {
   thermos_str task_id;
   uint64_t records;
   const td_stream *reader;
-  void **slots; /* one per target */
+  void **slots; /* one per target slot */
+  size_t nslots;
 } td_dstream;
 
 struct td_dispatcher {
   GPtrArray *targets; /* td_target *, in dispatch order */
+  GHashTable *known;  /* every target ever added (set) */
+  size_t nslots;      /* slots handed out: one per target ever added */
+  bool catching_up;   /* callbacks reach the pending targets only */
+  bool has_relays;    /* whether any target ever added is a relay */
   bool aborted;
   GHashTable *warned_task_states; /* unknown task state values warned of */
   GHashTable *streams;            /* ev->source (by address) -> td_dstream */
@@ -49,6 +54,7 @@ static void dstream_free(gpointer p) {
 td_dispatcher *td_dispatcher_new(void) {
   td_dispatcher *d = g_new0(td_dispatcher, 1);
   d->targets = g_ptr_array_new();
+  d->known = g_hash_table_new(g_direct_hash, g_direct_equal);
   d->warned_task_states = g_hash_table_new(g_direct_hash, g_direct_equal);
   d->streams =
       g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, dstream_free);
@@ -64,12 +70,26 @@ void td_dispatcher_free(td_dispatcher *d) {
   g_hash_table_destroy(d->streams);
   g_hash_table_destroy(d->warned_task_states);
   g_ptr_array_free(d->targets, TRUE);
+  g_hash_table_destroy(d->known);
   g_free(d);
 }
 
+/* A target seen for the first time gets a slot of its own in every
+ * stream, for good: slots are never reused, so a removed target's
+ * leftovers can never reach another. */
+static void adopt(td_dispatcher *d, td_target *t, bool pending) {
+  g_hash_table_add(d->known, t);
+  t->slot = d->nslots++;
+  t->pending = pending;
+  d->has_relays |= t->relay != NULL;
+}
+
 void td_dispatcher_add(td_dispatcher *d, td_target *t) {
+  adopt(d, t, false);
   g_ptr_array_add(d->targets, t);
 }
+
+void td_dispatcher_abort(td_dispatcher *d) { d->aborted = true; }
 
 void td_dispatcher_set_trace(td_dispatcher *d, bool trace) { d->trace = trace; }
 
@@ -158,7 +178,8 @@ static td_dstream *stream_of(td_dispatcher *d, const thermos_event *ev) {
   if (!s) {
     s = g_new0(td_dstream, 1);
     s->source = ev->source;
-    s->slots = g_new0(void *, d->targets->len ? d->targets->len : 1);
+    s->nslots = d->nslots ? d->nslots : 1;
+    s->slots = g_new0(void *, s->nslots);
     g_hash_table_insert(d->streams, (gpointer)ev->source, s);
     g_ptr_array_add(d->stream_list, s);
   }
@@ -178,7 +199,21 @@ static void stream_forget(td_dispatcher *d, const thermos_event *ev) {
 
 void td_dispatcher_stream_reader(td_dispatcher *d, const thermos_event *ev,
                                  const td_stream *reader) {
-  stream_of(d, ev)->reader = reader;
+  /* A catch-up re-reads the stream through another reader: the live one
+   * stays what the statistics (and relays) look at. */
+  td_dstream *s = stream_of(d, ev);
+  if (!d->catching_up || !s->reader)
+    s->reader = reader;
+}
+
+const td_stream *td_dispatcher_stream_at(const td_dispatcher *d, size_t i,
+                                         const char **source) {
+  if (i >= d->stream_list->len)
+    return NULL;
+  const td_dstream *ds = g_ptr_array_index(d->stream_list, (guint)i);
+  if (source)
+    *source = ds->source;
+  return ds->reader;
 }
 
 size_t td_dispatcher_stream_count(const td_dispatcher *d) {
@@ -217,8 +252,15 @@ static void begin_event(td_dispatcher *d, const thermos_event *ev) {
 }
 
 static const thermos_event *target_event(td_dispatcher *d, td_dstream *s,
-                                         guint i) {
-  d->cur.stream_ctx = s ? &s->slots[i] : NULL;
+                                         const td_target *t) {
+  if (s && t->slot >= s->nslots) {
+    /* A target added after the stream opened. */
+    size_t n = d->nslots;
+    s->slots = g_renew(void *, s->slots, n);
+    memset(s->slots + s->nslots, 0, (n - s->nslots) * sizeof *s->slots);
+    s->nslots = n;
+  }
+  d->cur.stream_ctx = s ? &s->slots[t->slot] : NULL;
   return &d->cur;
 }
 
@@ -273,11 +315,23 @@ static void failed(td_dispatcher *d, td_target *in, const char *callback,
   g_free(at);
 }
 
-/* Each live target in order; stops at an abort.  `i_` is its index. */
+/* Whether `in` is called now: enabled, and pending exactly when a
+ * catch-up runs. */
+static inline bool live(const td_dispatcher *d, const td_target *in) {
+  return !in->disabled && in->pending == d->catching_up;
+}
+
+/* Each live in-process target in order; stops at an abort. */
 #define FOR_EACH_INSTANCE(d, in)                                               \
   for (guint i_ = 0; !(d)->aborted && i_ < (d)->targets->len; i_++)            \
     for (td_target *in = g_ptr_array_index((d)->targets, i_);                  \
-         in && !in->disabled; in = NULL)
+         in && !in->relay && live((d), in); in = NULL)
+
+/* Each live relay in order. */
+#define FOR_EACH_RELAY(d, in)                                                  \
+  for (guint i_ = 0; !(d)->aborted && i_ < (d)->targets->len; i_++)            \
+    for (td_target *in = g_ptr_array_index((d)->targets, i_);                  \
+         in && in->relay && live((d), in); in = NULL)
 
 /* Before a callback: where it runs (for a crash report), and when. */
 static uint64_t call_begin(td_target *in, const char *callback,
@@ -391,7 +445,7 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
     FOR_EACH_INSTANCE(d, in) {
       if (in->table->on_initialization)
         INVOKE(d, in, "on_initialization", ev,
-               in->table->on_initialization(in->ctx, target_event(d, s, i_),
+               in->table->on_initialization(in->ctx, target_event(d, s, in),
                                             tr->header));
     }
     break;
@@ -399,21 +453,21 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
     FOR_EACH_INSTANCE(d, in) {
       if (in->table->on_process_transition)
         INVOKE(d, in, "on_process_transition", ev,
-               in->table->on_process_transition(in->ctx, target_event(d, s, i_),
+               in->table->on_process_transition(in->ctx, target_event(d, s, in),
                                                 tr->state, tr->process));
     }
     FOR_EACH_INSTANCE(d, in) {
       thermos_process_fn fn = process_fn(in->table, tr->state);
       if (fn)
         INVOKE(d, in, PROCESS_CALLBACKS[tr->state], ev,
-               fn(in->ctx, target_event(d, s, i_), tr->process));
+               fn(in->ctx, target_event(d, s, in), tr->process));
     }
     break;
   case TD_TRANSITION_TASK: {
     FOR_EACH_INSTANCE(d, in) {
       if (in->table->on_task_transition)
         INVOKE(d, in, "on_task_transition", ev,
-               in->table->on_task_transition(in->ctx, target_event(d, s, i_),
+               in->table->on_task_transition(in->ctx, target_event(d, s, in),
                                              tr->state, tr->task));
     }
     bool known = tr->state >= THERMOS_TASK_ACTIVE &&
@@ -434,7 +488,7 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
       thermos_task_fn fn = task_fn(in->table, tr->state);
       if (fn)
         INVOKE(d, in, TASK_CALLBACKS[tr->state], ev,
-               fn(in->ctx, target_event(d, s, i_), tr->task));
+               fn(in->ctx, target_event(d, s, in), tr->task));
     }
     break;
   }
@@ -448,11 +502,15 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
 bool td_dispatch_stream_open(td_dispatcher *d, const thermos_event *ev) {
   td_dstream *s = stream_of(d, ev);
   s->task_id = ev->task_id;
+  FOR_EACH_RELAY(d, in) {
+    if (in->relay->stream_open)
+      in->relay->stream_open(in->ctx, ev, s->reader);
+  }
   begin_event(d, ev);
   FOR_EACH_INSTANCE(d, in) {
     if (in->table->on_stream_open)
       INVOKE(d, in, "on_stream_open", ev,
-             in->table->on_stream_open(in->ctx, target_event(d, s, i_)));
+             in->table->on_stream_open(in->ctx, target_event(d, s, in)));
   }
   return !d->aborted;
 }
@@ -460,12 +518,16 @@ bool td_dispatch_stream_open(td_dispatcher *d, const thermos_event *ev) {
 bool td_dispatch_stream_error(td_dispatcher *d, const thermos_event *ev,
                               const char *reason) {
   td_dstream *s = stream_of(d, ev);
+  FOR_EACH_RELAY(d, in) {
+    if (in->relay->stream_error)
+      in->relay->stream_error(in->ctx, ev, reason);
+  }
   begin_event(d, ev);
   FOR_EACH_INSTANCE(d, in) {
     if (in->table->on_stream_error)
       INVOKE(
           d, in, "on_stream_error", ev,
-          in->table->on_stream_error(in->ctx, target_event(d, s, i_), reason));
+          in->table->on_stream_error(in->ctx, target_event(d, s, in), reason));
   }
   return !d->aborted;
 }
@@ -477,20 +539,97 @@ bool td_dispatch_stream_close(td_dispatcher *d, const thermos_event *ev) {
    * counted: the run is over). */
   for (guint i = 0; i < d->targets->len; i++) {
     td_target *in = g_ptr_array_index(d->targets, i);
-    if (in->disabled || !in->table->on_stream_close)
+    if (!live(d, in))
+      continue;
+    if (in->relay) {
+      if (in->relay->stream_close)
+        in->relay->stream_close(in->ctx, ev);
+      continue;
+    }
+    if (!in->table->on_stream_close)
       continue;
     if (d->aborted) {
-      in->table->on_stream_close(in->ctx, target_event(d, s, i));
+      in->table->on_stream_close(in->ctx, target_event(d, s, in));
       continue;
     }
     INVOKE(d, in, "on_stream_close", ev,
-           in->table->on_stream_close(in->ctx, target_event(d, s, i)));
+           in->table->on_stream_close(in->ctx, target_event(d, s, in)));
   }
-  stream_forget(d, ev);
+  /* A catch-up's close is not the stream's: it stays open, live. */
+  if (!d->catching_up)
+    stream_forget(d, ev);
   return !d->aborted;
 }
 
+void td_dispatch_record(td_dispatcher *d, const thermos_event *ev,
+                        const td_record *rec) {
+  /* A relay added later learns at its stream_open how far the stream
+   * went: a catch-up's records are not for it. */
+  if (d->catching_up || !d->has_relays)
+    return;
+  FOR_EACH_RELAY(d, in) {
+    if (in->relay->record)
+      in->relay->record(in->ctx, ev, rec);
+  }
+}
+
+void td_dispatcher_remove(td_dispatcher *d, td_target *t) {
+  if (!g_ptr_array_remove(d->targets, t))
+    return;
+  if (t->disabled || t->pending)
+    return;
+  /* What was opened for it is closed, as at the end of a stream. */
+  for (guint i = 0; i < d->stream_list->len; i++) {
+    td_dstream *s = g_ptr_array_index(d->stream_list, i);
+    thermos_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.struct_size = sizeof ev;
+    ev.source = s->source;
+    ev.task_id = s->task_id;
+    ev.record = s->records ? s->records - 1 : 0;
+    if (t->relay) {
+      if (t->relay->stream_close)
+        t->relay->stream_close(t->ctx, &ev);
+      continue;
+    }
+    if (!t->table->on_stream_close)
+      continue;
+    begin_event(d, &ev);
+    INVOKE(d, t, "on_stream_close", &ev,
+           t->table->on_stream_close(t->ctx, target_event(d, s, t)));
+  }
+}
+
+void td_dispatcher_set_order(td_dispatcher *d, td_target *const *targets,
+                             size_t n) {
+  g_ptr_array_set_size(d->targets, 0);
+  for (size_t i = 0; i < n; i++) {
+    if (!g_hash_table_contains(d->known, targets[i]))
+      adopt(d, targets[i], true);
+    g_ptr_array_add(d->targets, targets[i]);
+  }
+}
+
+void td_dispatcher_catch_up_begin(td_dispatcher *d) { d->catching_up = true; }
+
+void td_dispatcher_catch_up_end(td_dispatcher *d) {
+  d->catching_up = false;
+  for (guint i = 0; i < d->targets->len; i++)
+    ((td_target *)g_ptr_array_index(d->targets, i))->pending = false;
+}
+
+bool td_dispatcher_has_pending(const td_dispatcher *d) {
+  for (guint i = 0; i < d->targets->len; i++)
+    if (((const td_target *)g_ptr_array_index(d->targets, i))->pending)
+      return true;
+  return false;
+}
+
 bool td_dispatch_tick(td_dispatcher *d, double now) {
+  FOR_EACH_RELAY(d, in) {
+    if (in->relay->tick)
+      in->relay->tick(in->ctx, now);
+  }
   FOR_EACH_INSTANCE(d, in) {
     if (in->table->tick)
       INVOKE(d, in, "tick", NULL, in->table->tick(in->ctx, now));
@@ -499,6 +638,10 @@ bool td_dispatch_tick(td_dispatcher *d, double now) {
 }
 
 bool td_dispatch_reopen(td_dispatcher *d) {
+  FOR_EACH_RELAY(d, in) {
+    if (in->relay->reopen)
+      in->relay->reopen(in->ctx);
+  }
   FOR_EACH_INSTANCE(d, in) {
     if (in->table->reopen)
       INVOKE(d, in, "reopen", NULL, in->table->reopen(in->ctx));

@@ -19,6 +19,30 @@ typedef enum td_on_error {
   TD_ON_ERROR_ABORT     /**< stop everything, exit 70 */
 } td_on_error;
 
+struct td_record;
+struct td_stream;
+
+/**
+ * An isolated instance's stand-in (`isolation = process`): instead of the
+ * table's callbacks it is handed each stream's records as they are read,
+ * and runs the plugin elsewhere (a worker process).  Each function is
+ * optional.  `ctx` is the target's.
+ */
+typedef struct td_relay_ops {
+  /** A stream opened; `reader` is what it is read through (its position
+   * says how much of it exists already, for a relay added later). */
+  void (*stream_open)(void *ctx, const thermos_event *ev,
+                      const struct td_stream *reader);
+  /** A whole record was read and dispatched in process (`ev` located at
+   * it, with its history flag). */
+  void (*record)(void *ctx, const thermos_event *ev,
+                 const struct td_record *rec);
+  void (*stream_error)(void *ctx, const thermos_event *ev, const char *reason);
+  void (*stream_close)(void *ctx, const thermos_event *ev);
+  void (*tick)(void *ctx, double now);
+  void (*reopen)(void *ctx);
+} td_relay_ops;
+
 /** The longest failure reason a plugin can hand over (fail_reason). */
 #define TD_REASON_MAX 256
 
@@ -29,10 +53,11 @@ typedef enum td_on_error {
  * instance; the core knows nothing of modules or configuration.
  */
 typedef struct td_target {
-  const char *name;   /**< the instance's name, for messages */
-  const char *module; /**< its module's name, for statistics */
-  const thermos_handler_v1 *table;
-  void *ctx; /**< what init gave back */
+  const char *name;                /**< the instance's name, for messages */
+  const char *module;              /**< its module's name, for statistics */
+  const thermos_handler_v1 *table; /**< NULL for a relay */
+  const td_relay_ops *relay;       /**< set for an isolated instance */
+  void *ctx; /**< what init gave back (a relay's own context) */
   td_on_error on_error;
   bool disabled;         /**< on_error = disable fired, or disabled at start */
   double last_error_log; /**< monotonic seconds, for rate limiting */
@@ -43,6 +68,9 @@ typedef struct td_target {
   double callback_seconds;                             /**< their total time */
   uint64_t callback_buckets[THERMOS_CALLBACK_BUCKETS]; /**< not cumulative */
   char reason[TD_REASON_MAX]; /**< fail_reason() during the current call */
+  /* The dispatcher's own: */
+  size_t slot;  /**< its stream_ctx slot in each stream, for good */
+  bool pending; /**< added at run time, still catching up */
 } td_target;
 
 /** Sets the reason the current callback of `t` is about to fail with
@@ -70,13 +98,38 @@ typedef struct td_callback_site {
 extern volatile td_callback_site td_current_callback;
 
 typedef struct td_dispatcher td_dispatcher;
-struct td_stream;
 
 td_dispatcher *td_dispatcher_new(void);
 void td_dispatcher_free(td_dispatcher *d);
 /** Appends a target: each transition reaches the targets in the order they
  * were added.  The target must outlive the dispatcher. */
 void td_dispatcher_add(td_dispatcher *d, td_target *t);
+
+/**
+ * Run-time changes (a configuration reload).  td_dispatcher_remove closes
+ * every open stream for `t` alone (on_stream_close, unless it is disabled)
+ * and never calls it again.  td_dispatcher_set_order makes `targets` (all
+ * of them, removed ones left out, new ones added) the dispatch order; a
+ * target not seen before is `pending`: every callback skips it until
+ * td_dispatcher_catch_up_end, and between td_dispatcher_catch_up_begin and
+ * _end the callbacks reach the pending targets only, so that a session
+ * re-reading a stream from its start brings them up to date.
+ */
+void td_dispatcher_remove(td_dispatcher *d, td_target *t);
+void td_dispatcher_set_order(td_dispatcher *d, td_target *const *targets,
+                             size_t n);
+void td_dispatcher_catch_up_begin(td_dispatcher *d);
+void td_dispatcher_catch_up_end(td_dispatcher *d);
+/** Whether any target is pending. */
+bool td_dispatcher_has_pending(const td_dispatcher *d);
+/** The open streams' readers, for a catch-up: the i-th stream's source
+ * and reader (NULL past the end). */
+const struct td_stream *td_dispatcher_stream_at(const td_dispatcher *d,
+                                                size_t i, const char **source);
+
+/** A relay's instance failed with on_error = abort: the run stops as if
+ * an in-process one had. */
+void td_dispatcher_abort(td_dispatcher *d);
 
 /* Each returns false once an instance with on_error = abort has failed:
  * the caller stops, and exits 70. */
@@ -86,6 +139,9 @@ bool td_dispatch_stream_open(td_dispatcher *d, const thermos_event *ev);
 bool td_dispatch_stream_error(td_dispatcher *d, const thermos_event *ev,
                               const char *reason);
 bool td_dispatch_stream_close(td_dispatcher *d, const thermos_event *ev);
+/** After a record's transition was dispatched: relays get the record. */
+void td_dispatch_record(td_dispatcher *d, const thermos_event *ev,
+                        const struct td_record *rec);
 bool td_dispatch_tick(td_dispatcher *d, double now);
 bool td_dispatch_reopen(td_dispatcher *d);
 

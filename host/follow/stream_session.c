@@ -197,6 +197,7 @@ td_pump_result td_session_pump(td_session *s, bool (*between)(void *user),
     }
     if (!td_dispatch_transition(s->d, &s->ev, &tr))
       return TD_PUMP_ABORTED;
+    td_dispatch_record(s->d, &s->ev, &rec);
     if (s->done)
       s->done(s->done_user, &rec, s->ev.history);
   }
