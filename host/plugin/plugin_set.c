@@ -43,47 +43,54 @@ static const td_module *find_loaded(td_plugin_set *set,
   return NULL;
 }
 
+td_instance *td_plugin_set_start_instance(td_plugin_set *set,
+                                          const td_config *cfg,
+                                          td_instance_conf *ic) {
+  const td_module *m = find_loaded(set, ic);
+  if (!m) {
+    td_module *loaded = td_plugin_set_load_module(cfg, ic);
+    if (!loaded)
+      return NULL;
+    g_ptr_array_add(set->modules, loaded);
+    m = loaded;
+  }
+  td_instance *in = td_instance_new(ic, m, set->mode, set->truncate);
+  in->set = set;
+  bool options_ok = td_instance_check_options(in) == 0;
+  if (options_ok && set->guarded && !td_crash_guard_admit(ic)) {
+    /* It crashed twice in a row on the same record: never init'ed, never
+     * called, shown as disabled; every other instance goes on. */
+    in->target.disabled = true;
+    return in;
+  }
+  if (!options_ok || !td_instance_init(in)) {
+    td_instance_free(in);
+    return NULL;
+  }
+  return in;
+}
+
 td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
                                    bool truncate, bool keep_going) {
   td_plugin_set *set = g_new0(td_plugin_set, 1);
   set->instances = g_ptr_array_new();
   set->modules = g_ptr_array_new_with_free_func((GDestroyNotify)td_module_free);
   set->slow_callback = cfg->slow_callback;
+  set->mode = mode;
+  set->truncate = truncate;
   td_set_log_level(cfg->log_level);
   /* The crash record lives beside the cursors: `tail` and `watch` only. */
-  bool guarded = !keep_going && cfg->state_dir &&
+  set->guarded = !keep_going && cfg->state_dir &&
                  (mode == THERMOS_MODE_TAIL || mode == THERMOS_MODE_WATCH);
-  if (guarded)
+  if (set->guarded)
     td_crash_guard_open(cfg);
   int problems = 0;
   for (guint i = 0; i < cfg->instances->len; i++) {
     td_instance_conf *ic = g_ptr_array_index(cfg->instances, i);
     if (!ic->enabled)
       continue;
-    const td_module *m = find_loaded(set, ic);
-    if (!m) {
-      td_module *loaded = td_plugin_set_load_module(cfg, ic);
-      if (!loaded) {
-        problems++;
-        if (!keep_going)
-          break;
-        continue;
-      }
-      g_ptr_array_add(set->modules, loaded);
-      m = loaded;
-    }
-    td_instance *in = td_instance_new(ic, m, mode, truncate);
-    in->set = set;
-    bool options_ok = td_instance_check_options(in) == 0;
-    if (options_ok && guarded && !td_crash_guard_admit(ic)) {
-      /* It crashed twice in a row on the same record: never init'ed, never
-       * called, shown as disabled; every other instance goes on. */
-      in->target.disabled = true;
-      g_ptr_array_add(set->instances, in);
-      continue;
-    }
-    if (!options_ok || !td_instance_init(in)) {
-      td_instance_free(in);
+    td_instance *in = td_plugin_set_start_instance(set, cfg, ic);
+    if (!in) {
       problems++;
       if (!keep_going)
         break;
@@ -96,7 +103,7 @@ td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
     td_plugin_set_stop(set);
     return NULL;
   }
-  if (guarded)
+  if (set->guarded)
     td_crash_guard_settle();
   return set;
 }

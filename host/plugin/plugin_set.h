@@ -17,6 +17,9 @@ typedef struct td_plugin_set {
   GPtrArray *modules;        /**< td_module *, each loaded once */
   td_dispatcher *dispatcher; /**< made by td_plugin_set_dispatcher */
   double slow_callback;      /**< [host] slow_callback, for the dispatcher */
+  int mode;                  /**< THERMOS_MODE_*, what every instance is told */
+  bool truncate;             /**< what the host table tells plugins */
+  bool guarded;              /**< the crash record is kept (crash_guard.h) */
 } td_plugin_set;
 
 /** `--trace`: every dispatcher made from now on prints each callback. */
@@ -33,6 +36,15 @@ void td_plugin_set_trace(bool trace);
  */
 td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
                                    bool truncate, bool keep_going);
+/**
+ * Starts one instance of `ic` in `set` (its module loaded once per set):
+ * options checked, init called.  NULL (reported) if any of it failed.  An
+ * instance the crash record holds back comes back disabled, not init'ed.
+ * The caller adds it to `set->instances` (and to the dispatcher).
+ */
+td_instance *td_plugin_set_start_instance(td_plugin_set *set,
+                                          const td_config *cfg,
+                                          td_instance_conf *ic);
 /** The dispatcher whose targets are the set's instances, in order: made
  * on the first call, freed by td_plugin_set_stop (after every fini). */
 td_dispatcher *td_plugin_set_dispatcher(td_plugin_set *set);
