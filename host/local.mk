@@ -1,7 +1,7 @@
 # The program, one folder per layer and one convenience library each.
 # Dependencies point one way (tests/test-layers.sh checks every include):
 #
-#   cli -> follow -> plugin -> config -> core;  format -> core
+#   cli -> isolate -> follow -> plugin -> config -> core;  format -> core
 #   testkit (the installed plugin test kit) -> follow and what it uses
 #
 # A convenience library lists no other of them: the programs link the
@@ -11,5 +11,6 @@ include host/format/local.mk
 include host/config/local.mk
 include host/plugin/local.mk
 include host/follow/local.mk
+include host/isolate/local.mk
 include host/cli/local.mk
 include host/testkit/local.mk

@@ -12,6 +12,7 @@
 #include "core/diag.h"
 #include "core/dispatcher.h"
 #include "follow/event_loop.h"
+#include "isolate/isolation.h"
 #include "plugin/plugin_set.h"
 #include "follow/signals.h"
 #include "follow/stream_session.h"
@@ -113,6 +114,7 @@ int td_cmd_replay(int argc, char **argv) {
   if (!cfg)
     return rc;
   td_signals_install();
+  td_isolation_set_recovery(recovery);
   td_plugin_set *set = td_plugin_set_start(cfg, THERMOS_MODE_REPLAY,
                                            truncate || cfg->truncate, false);
   if (!set) {
@@ -129,6 +131,8 @@ int td_cmd_replay(int argc, char **argv) {
   }
   if (!td_dispatcher_aborted(d))
     td_dispatch_tick(d, td_realtime_now());
+  /* Isolated instances get all that was read before the counts. */
+  td_plugin_set_drain(set);
   if (td_dispatcher_aborted(d) || td_dispatcher_report_failures(d))
     rc = max_code(rc, TD_EXIT_SOFTWARE);
   int sig = td_signals_stop_requested();

@@ -41,6 +41,8 @@ int td_follow_setup_start(td_follow_setup *h, int mode) {
 int td_follow_setup_finish(td_follow_setup *h, int rc) {
   if (!td_dispatcher_aborted(h->d))
     td_dispatch_tick(h->d, td_realtime_now());
+  /* Isolated instances get all that was read before the counts. */
+  td_plugin_set_drain(h->set);
   /* After an abort, its error line says it all. */
   if (td_dispatcher_aborted(h->d))
     rc = TD_EXIT_SOFTWARE;

@@ -1,6 +1,6 @@
 # The program: option parsing, the commands, the start-up `tail` and
 # `watch` share.
-td_host_libs = host/follow/libtdfollow.la host/plugin/libtdplugins.la \
+td_host_libs = host/isolate/libtdisolate.la host/follow/libtdfollow.la host/plugin/libtdplugins.la \
 	host/config/libtdconfig.la host/format/libtdformat.la \
 	host/format/libtdjson.la host/core/libthermos-core.la \
 	thrift/libthermos-thrift.la $(JSONGLIB_LIBS) $(THRIFT_LIBS) \

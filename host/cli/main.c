@@ -14,6 +14,9 @@
 #include "config/config.h"
 #include "core/diag.h"
 #include "follow/signals.h"
+#include "isolate/isolation.h"
+#include "isolate/protocol.h"
+#include "isolate/worker.h"
 #include "plugin/crash_guard.h"
 #include "plugin/plugin_set.h"
 
@@ -184,6 +187,16 @@ int main(int argc, char **argv) {
   if (optind >= argc)
     return td_usage_error(NULL, "missing command");
   const char *name = argv[optind];
+  /* A worker of an isolated instance (isolate/worker.h): started by a
+   * host, never by hand, and never shown in the help. */
+  if (strcmp(name, TD_WORKER_COMMAND) == 0 && optind == 1 && argc == 2) {
+    g_ptr_array_free(global_args.overrides, TRUE);
+    g_ptr_array_free(global_args.plugin_paths, TRUE);
+    int rc = td_worker_main();
+    td_flush_stdout();
+    return rc;
+  }
+  td_isolation_install();
   for (size_t i = 0; i < G_N_ELEMENTS(COMMANDS); i++) {
     if (strcmp(name, COMMANDS[i].name) == 0) {
       int sub_argc = argc - optind;

@@ -32,7 +32,13 @@ typedef struct td_instance_conf {
   td_on_error on_error;
   td_origin origin;      /**< the section's line */
   GPtrArray *settings;   /**< td_setting *: the plugin's own keys, in order */
-  GHashTable *host_keys; /**< enabled/module/on_error -> td_origin * */
+  GHashTable *host_keys; /**< enabled/module/on_error/... -> td_origin * */
+  /* Isolation (instance_isolation.c): */
+  bool isolated;           /**< isolation = process: a worker process */
+  char *user;              /**< user = NAME for the worker, or NULL */
+  double callback_timeout; /**< seconds without an answer: killed */
+  uint32_t max_restarts;   /**< restarts a minute, then disabled */
+  uint32_t queue_records;  /**< records queued for the worker, at most */
 } td_instance_conf;
 
 typedef struct td_config {
@@ -78,6 +84,19 @@ td_config *td_config_load(const td_config_args *args, bool keep_going,
                           int *exit_code);
 void td_config_free(td_config *cfg);
 
+/* Building a configuration by hand (an isolated instance's worker gets
+ * its instance over a channel, not from a file). */
+/** The defaults, no instance. */
+td_config *td_config_new(void);
+/** A new instance, enabled, its other keys at their defaults. */
+td_instance_conf *td_config_add_instance(td_config *cfg, const char *name,
+                                         td_origin origin);
+/** Appends a plugin key (no check: the host checked it). */
+void td_instance_conf_add_setting(td_instance_conf *ic, const char *key,
+                                  const char *value, td_origin origin);
+/** A copy of `s` that lives as long as `cfg` (for origins). */
+const char *td_config_intern(td_config *cfg, const char *s);
+
 /** Prints "thermos-dispatch: FILE:LINE: [SECTION] KEY: MESSAGE". */
 void td_config_report(td_origin origin, const char *section, const char *key,
                       const char *fmt, ...) G_GNUC_PRINTF(4, 5);
@@ -106,6 +125,19 @@ bool td_parse_double(const char *s, double *out);
  * MAX" part. */
 bool td_parse_seconds(const char *s, double min, double max, double *out,
                       char **expected);
+
+/** The isolation keys' defaults (isolation = none). */
+void td_instance_isolation_defaults(td_instance_conf *ic);
+/** Whether `key` is one of the isolation keys of a plugin section. */
+bool td_instance_isolation_key(const char *key);
+/** Applies the isolation key `s` of the instance's section `section`;
+ * reports a problem (returns 1) or returns 0. */
+int td_instance_apply_isolation_key(td_instance_conf *ic, const char *section,
+                                    const td_setting *s);
+/** Checks the isolation keys together (user without isolation); reports
+ * each problem and returns how many. */
+int td_instance_check_isolation(const td_instance_conf *ic,
+                                const char *section);
 
 /** The origin of a plugin key: where it was written, else the section. */
 td_origin td_instance_key_origin(const td_instance_conf *ic, const char *key);

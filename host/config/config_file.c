@@ -70,6 +70,7 @@ static void instance_free(gpointer p) {
   g_free(ic->name);
   g_free(ic->module);
   g_free(ic->path);
+  g_free(ic->user);
   g_ptr_array_free(ic->settings, TRUE);
   g_hash_table_destroy(ic->host_keys);
   g_free(ic);
@@ -108,6 +109,7 @@ static td_instance_conf *add_instance(td_config *cfg, const char *name,
   ic->name = g_strdup(name);
   ic->enabled = true;
   ic->origin = origin;
+  td_instance_isolation_defaults(ic);
   ic->settings = g_ptr_array_new_with_free_func(setting_free);
   ic->host_keys =
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -133,7 +135,7 @@ static void set_host_value(parser *p, const char *key, const char *value,
 static void set_instance_value(td_instance_conf *ic, const char *key,
                                const char *value, td_origin origin) {
   if (strcmp(key, "enabled") == 0 || strcmp(key, "module") == 0 ||
-      strcmp(key, "on_error") == 0) {
+      strcmp(key, "on_error") == 0 || td_instance_isolation_key(key)) {
     td_origin *o = g_new(td_origin, 1);
     *o = origin;
     g_hash_table_replace(ic->host_keys, g_strdup(key), o);
@@ -483,6 +485,8 @@ static void apply_instance_keys(parser *p, td_instance_conf *ic) {
                          s->value);
         p->errors++;
       }
+    } else if (td_instance_isolation_key(s->key)) {
+      p->errors += td_instance_apply_isolation_key(ic, section, s);
     } else {
       own = false;
     }
@@ -491,6 +495,7 @@ static void apply_instance_keys(parser *p, td_instance_conf *ic) {
     else
       i++;
   }
+  p->errors += td_instance_check_isolation(ic, section);
   if (!ic->module)
     ic->module = g_strdup(ic->name);
   g_free(section);
@@ -507,8 +512,7 @@ static const char *find_config_file(const td_config_args *args) {
   return NULL;
 }
 
-td_config *td_config_load(const td_config_args *args, bool keep_going,
-                          int *exit_code) {
+td_config *td_config_new(void) {
   td_config *cfg = g_new0(td_config, 1);
   cfg->plugin_path = g_new0(char *, 2);
   cfg->plugin_path[0] = g_strdup(PLUGINDIR);
@@ -520,6 +524,30 @@ td_config *td_config_load(const td_config_args *args, bool keep_going,
   cfg->slow_callback = 1;
   cfg->instances = g_ptr_array_new_with_free_func(instance_free);
   cfg->strings = g_string_chunk_new(256);
+  return cfg;
+}
+
+td_instance_conf *td_config_add_instance(td_config *cfg, const char *name,
+                                         td_origin origin) {
+  return add_instance(cfg, name, origin);
+}
+
+void td_instance_conf_add_setting(td_instance_conf *ic, const char *key,
+                                  const char *value, td_origin origin) {
+  td_setting *s = g_new0(td_setting, 1);
+  s->key = g_strdup(key);
+  s->value = g_strdup(value);
+  s->origin = origin;
+  g_ptr_array_add(ic->settings, s);
+}
+
+const char *td_config_intern(td_config *cfg, const char *s) {
+  return g_string_chunk_insert_const(cfg->strings, s);
+}
+
+td_config *td_config_load(const td_config_args *args, bool keep_going,
+                          int *exit_code) {
+  td_config *cfg = td_config_new();
 
   parser p = {0};
   p.cfg = cfg;

@@ -10,6 +10,7 @@
 #include "core/runner_state.h"
 #include "crash_guard.h"
 #include "options.h"
+#include "plugin_set.h"
 
 /* Read by plugins' own threads through log(): set once before any init. */
 static int log_level = THERMOS_LOG_INFO;
@@ -165,9 +166,21 @@ td_instance *td_instance_new(td_instance_conf *conf, const td_module *module,
   return in;
 }
 
+td_instance *td_instance_new_isolated(td_instance_conf *conf) {
+  td_instance *in = g_new0(td_instance, 1);
+  in->conf = conf;
+  in->section = g_strconcat("plugin:", conf->name, NULL);
+  in->target.name = conf->name;
+  in->target.module = conf->path ? conf->path : conf->module;
+  in->target.on_error = conf->on_error;
+  return in;
+}
+
 void td_instance_free(td_instance *in) {
   if (!in)
     return;
+  if (in->isolated && td_plugin_set_get_isolator())
+    td_plugin_set_get_isolator()->free(in);
   g_free(in->section);
   g_free(in);
 }
@@ -252,6 +265,12 @@ bool td_instance_init(td_instance *in) {
 }
 
 void td_instance_fini(td_instance *in) {
+  if (in->isolated) {
+    if (in->inited)
+      td_plugin_set_get_isolator()->stop(in);
+    in->inited = false;
+    return;
+  }
   if (in->inited && in->h->fini) {
     td_crash_guard_enter(in->conf->name, "fini");
     in->h->fini(in->ctx);

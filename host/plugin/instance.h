@@ -25,6 +25,7 @@ typedef struct td_instance {
   bool inited;
   int config_errors; /**< config_error() calls during init */
   td_target target;  /**< what the dispatcher calls, once init succeeded */
+  void *isolated;    /**< isolation = process: the worker's relay */
 } td_instance;
 
 /** The section name for messages: "plugin:NAME". */
@@ -35,6 +36,9 @@ const char *td_instance_section(const td_instance *in);
 td_instance *td_instance_new(td_instance_conf *conf, const td_module *module,
                              int mode, bool truncate);
 void td_instance_free(td_instance *in);
+/** An instance of `conf` run by a worker process (isolation = process):
+ * no module here, a relay for a target (td_plugin_set's isolator). */
+td_instance *td_instance_new_isolated(td_instance_conf *conf);
 
 /** Checks the section's keys against the declared options; reports each
  * problem (file and line) and returns how many there were. */

@@ -10,6 +10,33 @@ static bool trace_all;
 
 void td_plugin_set_trace(bool trace) { trace_all = trace; }
 
+bool td_plugin_set_tracing(void) { return trace_all; }
+
+static const td_isolator *isolator;
+
+void td_plugin_set_isolator(const td_isolator *iso) { isolator = iso; }
+
+const td_isolator *td_plugin_set_get_isolator(void) { return isolator; }
+
+/* An instance run by a worker process: the host never loads its module. */
+static td_instance *start_isolated(td_plugin_set *set, const td_config *cfg,
+                                   td_instance_conf *ic) {
+  if (!isolator) {
+    char *section = g_strconcat("plugin:", ic->name, NULL);
+    td_config_report(td_instance_key_origin(ic, "isolation"), section,
+                     "isolation", "process: not available here");
+    g_free(section);
+    return NULL;
+  }
+  td_instance *in = td_instance_new_isolated(ic);
+  in->set = set;
+  if (!isolator->start(in, cfg)) {
+    td_instance_free(in);
+    return NULL;
+  }
+  return in;
+}
+
 td_module *td_plugin_set_load_module(const td_config *cfg,
                                      const td_instance_conf *ic) {
   char *reason = NULL;
@@ -46,6 +73,8 @@ static const td_module *find_loaded(td_plugin_set *set,
 td_instance *td_plugin_set_start_instance(td_plugin_set *set,
                                           const td_config *cfg,
                                           td_instance_conf *ic) {
+  if (ic->isolated)
+    return start_isolated(set, cfg, ic);
   const td_module *m = find_loaded(set, ic);
   if (!m) {
     td_module *loaded = td_plugin_set_load_module(cfg, ic);
@@ -106,6 +135,14 @@ td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
   if (set->guarded)
     td_crash_guard_settle();
   return set;
+}
+
+void td_plugin_set_drain(td_plugin_set *set) {
+  for (guint i = 0; set && isolator && i < set->instances->len; i++) {
+    td_instance *in = g_ptr_array_index(set->instances, i);
+    if (in->isolated)
+      isolator->drain(in);
+  }
 }
 
 void td_plugin_set_stop(td_plugin_set *set) {

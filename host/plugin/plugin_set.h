@@ -24,6 +24,27 @@ typedef struct td_plugin_set {
 
 /** `--trace`: every dispatcher made from now on prints each callback. */
 void td_plugin_set_trace(bool trace);
+/** Whether --trace was given. */
+bool td_plugin_set_tracing(void);
+
+/**
+ * How an instance with `isolation = process` runs: registered by the
+ * layer that owns worker processes (host/isolate).  Without one, such an
+ * instance is refused.
+ */
+typedef struct td_isolator {
+  /** Starts the instance's worker (load, option checks and init happen
+   * there) and makes `in->target` its relay; false once reported. */
+  bool (*start)(td_instance *in, const td_config *cfg);
+  /** Delivers what is queued, calls fini in the worker, waits for it. */
+  void (*stop)(td_instance *in);
+  /** Delivers what is queued and waits until the worker has it. */
+  void (*drain)(td_instance *in);
+  /** Frees what start made. */
+  void (*free)(td_instance *in);
+} td_isolator;
+void td_plugin_set_isolator(const td_isolator *isolator);
+const td_isolator *td_plugin_set_get_isolator(void);
 
 /**
  * Starts every enabled instance.  Each problem is reported on one line.
@@ -48,6 +69,9 @@ td_instance *td_plugin_set_start_instance(td_plugin_set *set,
 /** The dispatcher whose targets are the set's instances, in order: made
  * on the first call, freed by td_plugin_set_stop (after every fini). */
 td_dispatcher *td_plugin_set_dispatcher(td_plugin_set *set);
+/** Waits until every isolated instance got everything dispatched so far
+ * (its counts are final then). */
+void td_plugin_set_drain(td_plugin_set *set);
 /** Calls fini in reverse order and frees the set. */
 void td_plugin_set_stop(td_plugin_set *set);
 
