@@ -143,6 +143,11 @@ int main(int argc, char **argv) {
       {"version", no_argument, NULL, 'V'},
       {"trace", no_argument, NULL, OPT_TRACE},
       {NULL, 0, NULL, 0}};
+  /* A worker of an isolated instance (isolate/worker.h): started by a
+   * host, never by hand, never shown in the help, and given nothing of
+   * the host's set-up (its descriptors are its channel and page only). */
+  if (argc == 2 && strcmp(argv[1], TD_WORKER_COMMAND) == 0)
+    return td_worker_main();
   /* Before anything else: a SIGHUP (reopen your logs) or SIGTERM sent
    * while the configuration is still being read must not kill the host
    * with its default action.  Commands that never look at the flags get
@@ -187,15 +192,6 @@ int main(int argc, char **argv) {
   if (optind >= argc)
     return td_usage_error(NULL, "missing command");
   const char *name = argv[optind];
-  /* A worker of an isolated instance (isolate/worker.h): started by a
-   * host, never by hand, and never shown in the help. */
-  if (strcmp(name, TD_WORKER_COMMAND) == 0 && optind == 1 && argc == 2) {
-    g_ptr_array_free(global_args.overrides, TRUE);
-    g_ptr_array_free(global_args.plugin_paths, TRUE);
-    int rc = td_worker_main();
-    td_flush_stdout();
-    return rc;
-  }
   td_isolation_install();
   for (size_t i = 0; i < G_N_ELEMENTS(COMMANDS); i++) {
     if (strcmp(name, COMMANDS[i].name) == 0) {

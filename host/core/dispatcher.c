@@ -32,6 +32,7 @@ struct td_dispatcher {
   size_t nslots;      /* slots handed out: one per target ever added */
   bool catching_up;   /* callbacks reach the pending targets only */
   bool has_relays;    /* whether any target ever added is a relay */
+  bool quiet_streams; /* the stream's own warnings are someone else's */
   bool aborted;
   GHashTable *warned_task_states; /* unknown task state values warned of */
   GHashTable *streams;            /* ev->source (by address) -> td_dstream */
@@ -90,6 +91,8 @@ void td_dispatcher_add(td_dispatcher *d, td_target *t) {
 }
 
 void td_dispatcher_abort(td_dispatcher *d) { d->aborted = true; }
+
+void td_dispatcher_quiet_streams(td_dispatcher *d) { d->quiet_streams = true; }
 
 void td_dispatcher_set_trace(td_dispatcher *d, bool trace) { d->trace = trace; }
 
@@ -475,7 +478,8 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
     if (!known) {
       /* The reference would fail in any task handler: universal only. */
       gpointer key = GINT_TO_POINTER(tr->state);
-      if (!g_hash_table_contains(d->warned_task_states, key)) {
+      if (!d->quiet_streams &&
+          !g_hash_table_contains(d->warned_task_states, key)) {
         g_hash_table_add(d->warned_task_states, key);
         td_warning("%s: record %" PRIu64 " at byte %" PRIu64
                    ": unknown task state %" PRId32

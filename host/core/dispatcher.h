@@ -127,6 +127,10 @@ bool td_dispatcher_has_pending(const td_dispatcher *d);
 const struct td_stream *td_dispatcher_stream_at(const td_dispatcher *d,
                                                 size_t i, const char **source);
 
+/** The stream's own warnings (an unknown task state) are not said: an
+ * isolated instance's worker, whose host said them. */
+void td_dispatcher_quiet_streams(td_dispatcher *d);
+
 /** A relay's instance failed with on_error = abort: the run stops as if
  * an in-process one had. */
 void td_dispatcher_abort(td_dispatcher *d);

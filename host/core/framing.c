@@ -27,6 +27,8 @@
 
 struct td_framing {
   int fd;
+  td_framing_read_fn read_fn; /* instead of read(2) on fd, when set */
+  void *read_user;
   uint32_t max_record_size;
   uint8_t *buf;
   size_t cap;
@@ -43,6 +45,14 @@ td_framing *td_framing_new(int fd, uint32_t max_record_size) {
   fr->fd = fd;
   fr->max_record_size = max_record_size;
   fr->base = MIN_CAPACITY; /* the buffer itself comes with the first read */
+  return fr;
+}
+
+td_framing *td_framing_new_source(td_framing_read_fn fn, void *user,
+                                  uint32_t max_record_size) {
+  td_framing *fr = td_framing_new(-1, max_record_size);
+  fr->read_fn = fn;
+  fr->read_user = user;
   return fr;
 }
 
@@ -93,7 +103,10 @@ static int fill(td_framing *fr, size_t want) {
         cap = want;
       resize(fr, cap > fr->base ? cap : fr->base);
     }
-    ssize_t n = read(fr->fd, fr->buf + fr->end, fr->cap - fr->end);
+    ssize_t n =
+        fr->read_fn
+            ? fr->read_fn(fr->read_user, fr->buf + fr->end, fr->cap - fr->end)
+            : read(fr->fd, fr->buf + fr->end, fr->cap - fr->end);
     if (n < 0)
       return -1; /* EINTR included: the caller may have to stop */
     if (n == 0)

@@ -34,6 +34,15 @@ typedef struct td_record {
 td_framing *td_framing_new(int fd, uint32_t max_record_size);
 void td_framing_free(td_framing *fr);
 
+/** Where a reader without a descriptor gets its bytes: like read(2),
+ * returns how many it wrote to `buf` (0 at the end of what there is now,
+ * -1 with errno set on an error). */
+typedef long (*td_framing_read_fn)(void *user, void *buf, size_t n);
+/** Reads records from `fn` (an isolated instance's worker feeds the
+ * records its host sends from memory). */
+td_framing *td_framing_new_source(td_framing_read_fn fn, void *user,
+                                  uint32_t max_record_size);
+
 /**
  * Next record.  On TD_FRAME_TORN, TD_FRAME_ERROR and TD_FRAME_IO, `rec`'s
  * index and offset locate the record concerned and `err` holds

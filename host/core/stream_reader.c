@@ -98,6 +98,14 @@ td_stream *td_stream_open(const char *path, uint32_t max_record_size) {
   return stream_new(path, fd, owns, max_record_size);
 }
 
+td_stream *td_stream_open_source(const char *name, td_framing_read_fn fn,
+                                 void *user, uint32_t max_record_size) {
+  td_stream *s = stream_new(name, -1, false, max_record_size);
+  td_framing_free(s->framing);
+  s->framing = td_framing_new_source(fn, user, max_record_size);
+  return s;
+}
+
 td_stream *td_stream_open_fd(const char *name, int fd,
                              uint32_t max_record_size) {
   return stream_new(name, fd, true, max_record_size);

@@ -34,6 +34,11 @@ td_stream *td_stream_open(const char *path, uint32_t max_record_size);
 td_stream *td_stream_open_fd(const char *name, int fd,
                              uint32_t max_record_size);
 
+/** A stream whose bytes come from `fn` (framing.h), named `name`: no
+ * descriptor (td_stream_fd is -1).  Prints nothing, never fails. */
+td_stream *td_stream_open_source(const char *name, td_framing_read_fn fn,
+                                 void *user, uint32_t max_record_size);
+
 /** td_stream_open_followed's refusal of a path that is a symbolic link,
  * a FIFO, a device, a directory or a socket (an errno value is positive). */
 #define TD_STREAM_NOT_REGULAR (-1)

@@ -134,6 +134,13 @@ bool td_session_fail(td_session *s, const td_record *rec, const char *reason,
   return td_dispatch_stream_error(s->d, &s->ev, reason);
 }
 
+bool td_session_error_at(td_session *s, uint64_t record, uint64_t offset,
+                         const char *reason) {
+  s->ev.record = record;
+  s->ev.offset = offset;
+  return td_dispatch_stream_error(s->d, &s->ev, reason);
+}
+
 bool td_session_stream_error(td_session *s, const char *reason) {
   return td_dispatch_stream_error(s->d, &s->ev, reason);
 }

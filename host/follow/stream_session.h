@@ -73,6 +73,11 @@ bool td_session_fail(td_session *s, const td_record *rec, const char *reason,
  * reported), at the position reached. */
 bool td_session_stream_error(td_session *s, const char *reason);
 
+/** Calls on_stream_error at a record located (and reported) elsewhere:
+ * an isolated instance's worker, told by its host. */
+bool td_session_error_at(td_session *s, uint64_t record, uint64_t offset,
+                         const char *reason);
+
 /** Calls on_stream_close (always, after errors too). */
 bool td_session_close(td_session *s);
 

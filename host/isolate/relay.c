@@ -19,7 +19,7 @@
 /* The back-pressure message, at most this often. */
 #define FULL_LOG_INTERVAL 60.0
 /* Records between two turns of the relay while the host reads fast. */
-#define SERVICE_EVERY 256
+#define SERVICE_EVERY 2048
 
 static relay_stream *stream_for(td_relay *r, const thermos_event *ev) {
   return g_hash_table_lookup(r->open, ev->source);

@@ -23,8 +23,9 @@
  * anonymous file read by a real session. */
 typedef struct wstream {
   td_session *session;
-  int fd;             /* the anonymous file (the stream owns it) */
-  uint64_t write_end; /* bytes written to it */
+  const uint8_t *pending; /* the records of the DATA message in hand */
+  size_t pending_len;
+  bool failed; /* a record could not be read: nothing more is */
 } wstream;
 
 typedef struct worker {
@@ -38,6 +39,17 @@ typedef struct worker {
   GByteArray *in;      /* bytes read, not yet handled */
   GByteArray *out;
 } worker;
+
+/* The stream's reader takes the message's records from memory: no copy
+ * but the reader's own, no system call. */
+static long feed(void *user, void *buf, size_t n) {
+  wstream *ws = user;
+  size_t k = MIN(n, ws->pending_len);
+  memcpy(buf, ws->pending, k);
+  ws->pending += k;
+  ws->pending_len -= k;
+  return (long)k;
+}
 
 static void stream_free(gpointer p) {
   wstream *w = p;
@@ -120,14 +132,9 @@ static void on_open(worker *w, td_wire_reader *r) {
   const char *source = td_wire_get_str(r);
   if (!r->ok || !source || stream_of(w, sid))
     return;
-  int fd = memfd_create("thermos-dispatch-stream", MFD_CLOEXEC);
-  if (fd < 0) {
-    td_error("%s: memfd_create: %s", source, g_strerror(errno));
-    return;
-  }
   wstream *ws = g_new0(wstream, 1);
-  ws->fd = fd;
-  td_stream *stream = td_stream_open_fd(source, fd, w->cfg->max_record_size);
+  td_stream *stream =
+      td_stream_open_source(source, feed, ws, w->cfg->max_record_size);
   ws->session =
       td_session_new(stream, w->d, w->hello.truncate, w->hello.recovery);
   td_session_set_max_processes(ws->session, w->cfg->max_processes);
@@ -147,36 +154,22 @@ static void on_data(worker *w, td_wire_reader *r) {
   wstream *ws = stream_of(w, sid);
   if (!r->ok || !ws)
     return;
-  /* The records go to the end of the stream's file, where its reader
-   * finds them; the reader's own offset is left alone. */
-  const uint8_t *p = r->p;
-  size_t n = r->left;
-  while (n) {
-    ssize_t k = pwrite(ws->fd, p, n, (off_t)ws->write_end);
-    if (k < 0 && errno == EINTR)
-      continue;
-    if (k <= 0) {
-      td_error("%s: %s", td_stream_path(td_session_stream(ws->session)),
-               g_strerror(errno));
-      return;
-    }
-    p += k;
-    n -= (size_t)k;
-    ws->write_end += (uint64_t)k;
-  }
+  if (ws->failed)
+    return;
+  ws->pending = r->p;
+  ws->pending_len = r->left;
   doing(w, TD_DOING_RECORD, sid);
   uint64_t position = td_stream_position(td_session_stream(ws->session));
   w->page->done_end = position;
   w->page->next_record =
       td_session_event(ws->session)->record + (position > 0 ? 1 : 0);
   td_session_set_history_limit(ws->session, history_end);
-  td_session_pump(ws->session, NULL, NULL);
-  /* What was read is never read again: its memory goes back. */
-  uint64_t done = td_stream_position(td_session_stream(ws->session));
-  done &= ~(uint64_t)4095;
-  if (done)
-    fallocate(ws->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
-              (off_t)done);
+  td_pump_result res = td_session_pump(ws->session, NULL, NULL);
+  /* The host read these records already: a failure here is the worker's
+   * own, said once (by the session), and the stream goes no further. */
+  if (res == TD_PUMP_STREAM_ERROR || res == TD_PUMP_READ_ERROR)
+    ws->failed = true;
+  ws->pending_len = 0;
 }
 
 static void on_error(worker *w, td_wire_reader *r) {
@@ -189,10 +182,7 @@ static void on_error(worker *w, td_wire_reader *r) {
     return;
   doing(w, TD_DOING_ERROR, sid);
   /* Reported by the host already: the callback only. */
-  thermos_event ev = *td_session_event(ws->session);
-  ev.record = record;
-  ev.offset = offset;
-  td_dispatch_stream_error(w->d, &ev, reason ? reason : "");
+  td_session_error_at(ws->session, record, offset, reason ? reason : "");
 }
 
 static void on_close(worker *w, td_wire_reader *r) {
@@ -287,6 +277,7 @@ static bool start(worker *w) {
     return false;
   }
   w->d = td_plugin_set_dispatcher(w->set);
+  td_dispatcher_quiet_streams(w->d);
   return send_ready(true);
 }
 
