@@ -7,6 +7,7 @@ tests_plugins_flaky_la_CFLAGS = $(td_test_plugin_cflags) -fno-sanitize=null
 tests_plugins_flaky_la_LDFLAGS = $(td_test_plugin_ldflags)
 
 isolation_tests = \
-	tests/test-isolation-same.sh
+	tests/test-isolation-same.sh \
+	tests/test-isolation-restart.sh
 TESTS += $(isolation_tests)
 EXTRA_DIST += $(isolation_tests)

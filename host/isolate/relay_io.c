@@ -252,7 +252,7 @@ static bool write_out(td_relay *r) {
 
 /* ---- in ---- */
 
-static void apply_stats(td_relay *r) {
+void td_relay_apply_stats(td_relay *r) {
   td_target *t = &r->in->target;
   const td_worker_stats *b = &r->base, *c = &r->cur;
   t->events = b->events + c->events;
@@ -319,7 +319,7 @@ static void on_message(td_relay *r, uint32_t type, const uint8_t *body,
     memcpy(&r->cur, rd.p, sizeof r->cur);
   r->last_answer = td_relay_now();
   acked(r, seq);
-  apply_stats(r);
+  td_relay_apply_stats(r);
   if (r->cur.aborted && r->in->set && r->in->set->dispatcher)
     td_dispatcher_abort(r->in->set->dispatcher);
   if (r->cur.disabled && !r->disabled)

@@ -138,5 +138,7 @@ void td_relay_clear_queues(td_relay *r);
  * finished (every message before the one in hand, and that one's records
  * so far). */
 void td_relay_settle_page(td_relay *r);
+/** The target's statistics: every worker's counts, summed. */
+void td_relay_apply_stats(td_relay *r);
 
 #endif

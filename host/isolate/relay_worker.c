@@ -152,6 +152,7 @@ void td_relay_died(td_relay *r, bool timed_out) {
   td_relay_settle_page(r);
   char *where = site(r);
   char *what = cause(status, timed_out, r->callback_timeout);
+  bool in_callback = r->page && r->page->doing != TD_DOING_IDLE;
   forget_worker(r);
   if (r->starting || r->stopping) {
     /* Not restarted: a refused init (the worker said why when it could),
@@ -167,6 +168,10 @@ void td_relay_died(td_relay *r, bool timed_out) {
   }
   add_stats(&r->base, &r->cur);
   memset(&r->cur, 0, sizeof r->cur);
+  /* A death in a callback is that callback failing: it counts. */
+  if (in_callback || timed_out)
+    r->base.failures++;
+  td_relay_apply_stats(r);
   td_relay_clear_queues(r);
 
   double now = td_relay_now();

@@ -107,6 +107,10 @@ static int init(const thermos_host_v1 *h, void **ctx) {
   if (!f)
     return -1;
   f->fd = -1;
+  /* First: what the process was given, before anything is opened here. */
+  const char *fds_to = h->config_get(h->host, "fds_to");
+  if (fds_to)
+    list_fds(h, fds_to);
   const char *out = h->config_get(h->host, "out");
   if (out)
     f->fd = open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -118,9 +122,6 @@ static int init(const thermos_host_v1 *h, void **ctx) {
   h->config_get_bool(h->host, "leak_fds", &leak);
   f->leak_fds = leak;
   f->hang_once = h->config_get(h->host, "hang_once");
-  const char *fds_to = h->config_get(h->host, "fds_to");
-  if (fds_to)
-    list_fds(h, fds_to);
   say(f, "init");
   *ctx = f;
   return 0;
