@@ -16,8 +16,9 @@
  *   sleep_ms     sleeps this long in every live record
  *   leak_fds     opens /dev/null in every record and never closes it
  *   leak_kb      allocates (and touches) this many KiB in every record
- *   fds_to       a file: at init, "fds=0,1,...  uid=U gid=G": what the
- *                process has open and who it runs as
+ *   fds_to       a file: at init, "fds=0,1,... uid=U gid=G": what the
+ *                process has open (by number up to 4, then by the file's
+ *                name) and who it runs as
  */
 #include <dirent.h>
 #include <stdarg.h>
@@ -87,8 +88,21 @@ static void list_fds(const thermos_host_v1 *h, const char *path) {
   while ((e = readdir(d))) {
     if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
       continue;
+    /* Past the five a worker is given, what it opened itself (its
+     * module), by the file's name. */
+    char name[512] = "";
+    if (atoi(e->d_name) > 4) {
+      char link[300], target[448];
+      snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
+      ssize_t k = readlink(link, target, sizeof target - 1);
+      target[k > 0 ? k : 0] = '\0';
+      const char *base = strrchr(target, '/');
+      snprintf(name, sizeof name, "%s", base ? base + 1 : target);
+    } else {
+      snprintf(name, sizeof name, "%s", e->d_name);
+    }
     n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", first ? "" : ",",
-                          e->d_name);
+                          name);
     first = false;
   }
   closedir(d);
