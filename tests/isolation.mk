@@ -9,6 +9,7 @@ tests_plugins_flaky_la_LDFLAGS = $(td_test_plugin_ldflags)
 isolation_tests = \
 	tests/test-isolation-same.sh \
 	tests/test-isolation-restart.sh \
-	tests/test-isolation-worker.sh
+	tests/test-isolation-worker.sh \
+	tests/test-isolation-config.sh
 TESTS += $(isolation_tests)
 EXTRA_DIST += $(isolation_tests)

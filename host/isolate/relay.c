@@ -247,10 +247,10 @@ bool td_relay_start(td_instance *in, const td_config *cfg, bool recovery) {
     while (r->running && !r->ready && !r->init_failed)
       td_relay_service(r, 100);
   }
+  if (!r->ready && r->running)
+    td_relay_died(r, false); /* said why, or is said to */
   r->starting = false;
   if (!r->ready) {
-    if (r->running)
-      td_relay_died(r, false);
     in->isolated = NULL;
     in->target.relay = NULL;
     relay_destroy(r);
