@@ -67,18 +67,23 @@ echo "stream: $records records, $processes processes, $bytes bytes;" \
 
 failures=0
 
-# bench_case NAME [--min-rate M] [--max-rss MB] -- COMMAND [ARG]...
+# bench_case NAME [--min-rate M] [--min-wall-rate M] [--max-rss MB] --
+#   COMMAND [ARG]...
 # Runs COMMAND $runs times (its output discarded) and prints the best wall
 # time as records/s of the stream, with the peak RSS of all runs, against the
-# targets given (M: millions of records/s; MB: mebibytes).
+# targets given (M: millions of records/s, of CPU time on one core, or of
+# wall time for --min-wall-rate: a host and its workers run on several
+# cores at once; MB: mebibytes).
 bench_case() {
 	name=$1
 	shift
 	min_rate=
+	min_wall=
 	max_rss=
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--min-rate) min_rate=$2 && shift 2 ;;
+		--min-wall-rate) min_wall=$2 && shift 2 ;;
 		--max-rss) max_rss=$2 && shift 2 ;;
 		--)
 			shift
@@ -117,7 +122,8 @@ bench_case() {
 	# its own would take, and what the targets are judged on; the wall
 	# time, longer on a busy machine, is shown beside it.
 	awk -v name="$name" -v n="$records" -v s="$best" -v c="$best_cpu" \
-		-v kb="$peak" -v min_rate="$min_rate" -v max_rss="$max_rss" 'BEGIN {
+		-v kb="$peak" -v min_rate="$min_rate" -v max_rss="$max_rss" \
+		-v min_wall="$min_wall" 'BEGIN {
 		if (s <= 0) s = 1e-6
 		if (c <= 0) c = 1e-6
 		rate = n / c / 1e6
@@ -128,6 +134,10 @@ bench_case() {
 		if (min_rate != "") {
 			target = sprintf(">= %s M records/s", min_rate)
 			if (rate < min_rate + 0) missed = "rate"
+		}
+		if (min_wall != "") {
+			target = target (target != "" ? ", " : "") sprintf(">= %s M records/s wall", min_wall)
+			if (n / s / 1e6 < min_wall + 0) missed = missed (missed != "" ? " and " : "") "wall rate"
 		}
 		if (max_rss != "") {
 			target = target (target != "" ? ", " : "") sprintf("<= %s MB", max_rss)
@@ -153,6 +163,17 @@ bench_case "replay --truncate, JSON logger to /dev/null" --min-rate 2 -- \
 	"$THERMOS_DISPATCH" -c /dev/null -o "host.plugin_dir=$PLUGIN_DIR" \
 	-o logger.format=json -o logger.output=/dev/null replay --truncate \
 	"$stream"
+
+# An isolated instance (isolation = process) that does nothing: the host
+# reads and sends each record, its worker decodes and dispatches it again,
+# both at once.  Every record is one event.
+if [ -n "${TIMESTAMP_PLUGIN:-}" ]; then
+	bench_case "replay --truncate, isolated instance doing nothing" \
+		--min-wall-rate 2 -- \
+		"$THERMOS_DISPATCH" -c /dev/null -p "$TIMESTAMP_PLUGIN" \
+		-o timestamp.capacity=0 -o timestamp.isolation=process \
+		replay --truncate "$stream"
+fi
 
 # Following live streams (tail, watch): their own script, needing LATENCY
 # and TIMESTAMP_PLUGIN too; BENCH_FOLLOW=no skips it.
