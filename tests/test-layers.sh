@@ -2,7 +2,7 @@
 # The layers of host/ and the direction of their dependencies, checked on
 # every #include (README.md, "Layout"):
 #
-#   cli -> follow -> plugin -> config -> core;  format -> core
+#   cli -> isolate -> follow -> plugin -> config -> core;  format -> core
 #
 # A quoted include names a header of the same folder ("framing.h") or of a
 # layer below ("core/framing.h"); anything else fails.  The core includes
@@ -25,7 +25,8 @@ allowed() {
   config) echo "core" ;;
   plugin) echo "config core" ;;
   follow) echo "plugin config format core" ;;
-  cli) echo "follow plugin config format core" ;;
+  isolate) echo "follow plugin config format core" ;;
+  cli) echo "isolate follow plugin config format core" ;;
   testkit) echo "follow plugin config format core" ;;
   plugins) echo "core format" ;;
   *) echo "?" ;;

@@ -3,6 +3,7 @@
  * and the worker's acknowledgements turned into what the plugin got. */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -344,7 +345,12 @@ static bool read_in(td_relay *r) {
   td_msg_header h;
   while (r->inbuf->len - used >= sizeof h) {
     memcpy(&h, r->inbuf->data + used, sizeof h);
-    if (h.len > 4096 || r->inbuf->len - used - sizeof h < h.len)
+    if (h.len > 4096 || (h.type != TD_MSG_READY && h.type != TD_MSG_ACK)) {
+      /* Not what a worker writes: it is not trusted any further. */
+      kill(r->proc.pid, SIGKILL);
+      return false;
+    }
+    if (r->inbuf->len - used - sizeof h < h.len)
       break;
     on_message(r, h.type, r->inbuf->data + used + sizeof h, h.len);
     used += sizeof h + h.len;
