@@ -436,8 +436,12 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
   if (tr->kind == TD_TRANSITION_NONE)
     return !d->aborted;
   td_dstream *s = stream_of(d, ev);
-  s->records = ev->record + 1;
-  s->task_id = ev->task_id;
+  /* A catch-up's event points into its own state, freed after it: the
+   * stream's statistics stay the live session's. */
+  if (!d->catching_up) {
+    s->records = ev->record + 1;
+    s->task_id = ev->task_id;
+  }
   begin_event(d, ev);
   FOR_EACH_INSTANCE(d, in) { in->events++; }
   switch (tr->kind) {
@@ -501,7 +505,8 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
 
 bool td_dispatch_stream_open(td_dispatcher *d, const thermos_event *ev) {
   td_dstream *s = stream_of(d, ev);
-  s->task_id = ev->task_id;
+  if (!d->catching_up)
+    s->task_id = ev->task_id;
   FOR_EACH_RELAY(d, in) {
     if (in->relay->stream_open)
       in->relay->stream_open(in->ctx, ev, s->reader);
