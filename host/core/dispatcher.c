@@ -21,6 +21,8 @@ typedef struct td_dstream {
   const char *source;
   thermos_str task_id;
   uint64_t records;
+  uint64_t offset;                   /* of the last record dispatched */
+  const thermos_runner_state *state; /* the live session's */
   const td_stream *reader;
   void **slots; /* one per target slot */
   size_t nslots;
@@ -28,7 +30,7 @@ typedef struct td_dstream {
 
 struct td_dispatcher {
   GPtrArray *targets; /* td_target *, in dispatch order */
-  GHashTable *known;  /* every target ever added (set) */
+  GHashTable *known;  /* every target added and not removed (set) */
   size_t nslots;      /* slots handed out: one per target ever added */
   bool catching_up;   /* callbacks reach the pending targets only */
   bool has_relays;    /* whether any target ever added is a relay */
@@ -440,6 +442,7 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
    * stream's statistics stay the live session's. */
   if (!d->catching_up) {
     s->records = ev->record + 1;
+    s->offset = ev->offset;
     s->task_id = ev->task_id;
   }
   begin_event(d, ev);
@@ -505,8 +508,10 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
 
 bool td_dispatch_stream_open(td_dispatcher *d, const thermos_event *ev) {
   td_dstream *s = stream_of(d, ev);
-  if (!d->catching_up)
+  if (!d->catching_up) {
     s->task_id = ev->task_id;
+    s->state = ev->state;
+  }
   FOR_EACH_RELAY(d, in) {
     if (in->relay->stream_open)
       in->relay->stream_open(in->ctx, ev, s->reader);
@@ -581,6 +586,9 @@ void td_dispatch_record(td_dispatcher *d, const thermos_event *ev,
 void td_dispatcher_remove(td_dispatcher *d, td_target *t) {
   if (!g_ptr_array_remove(d->targets, t))
     return;
+  /* Forgotten: a target made later at the same address (its instance is
+   * freed next) is a new one, pending, with a slot of its own. */
+  g_hash_table_remove(d->known, t);
   if (t->disabled || t->pending)
     return;
   /* What was opened for it is closed, as at the end of a stream. */
@@ -592,6 +600,9 @@ void td_dispatcher_remove(td_dispatcher *d, td_target *t) {
     ev.source = s->source;
     ev.task_id = s->task_id;
     ev.record = s->records ? s->records - 1 : 0;
+    /* Where the stream is, with its state, as a close at its end says. */
+    ev.offset = s->offset;
+    ev.state = s->state;
     if (t->relay) {
       if (t->relay->stream_close)
         t->relay->stream_close(t->ctx, &ev);
