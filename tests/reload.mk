@@ -12,6 +12,7 @@ tests_plugins_live_init_fails_la_CFLAGS = $(td_test_plugin_cflags)
 tests_plugins_live_init_fails_la_LDFLAGS = $(td_test_plugin_ldflags)
 
 reload_tests = \
-	tests/test-reload-writes.sh
+	tests/test-reload-writes.sh \
+	tests/test-reload-broken.sh
 TESTS += $(reload_tests)
 EXTRA_DIST += $(reload_tests) tests/reload-lib.sh

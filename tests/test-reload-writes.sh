@@ -62,7 +62,7 @@ reload_case() {
 	if ! wait_rec "$rc_rec" "$(exp_count "$rc_name" "$K")" 10; then
 		fail "$rc_name: the $K records present at start were not all dispatched within 10 s"
 	fi
-	bg_start "$rc_name-writer" "$FH" append -s 11 -d 20 "$gen" "$rc_path" "$rc_off"
+	bg_start "$rc_name-writer" "$FH" append -s 11 -d 40 "$gen" "$rc_path" "$rc_off"
 	now_ms
 	rc_t0=$NOW
 	rc_i=1
@@ -71,10 +71,10 @@ reload_case() {
 	while [ "$rc_i" -le "$RELOADS" ]; do
 		if [ $((rc_i % 2)) -eq 1 ]; then
 			write_ini no "$rc_name"
-			echo "thermos-dispatch: info: reload: 1 kept, 0 added, 0 changed, 1 removed" >>"$tmp/$rc_name.err.exp"
+			echo "thermos-dispatch: info: reload: 1 kept, 0 added, 0 changed, 1 removed, 0 not started" >>"$tmp/$rc_name.err.exp"
 		else
 			write_ini yes "$rc_name"
-			echo "thermos-dispatch: info: reload: 1 kept, 1 added, 0 changed, 0 removed" >>"$tmp/$rc_name.err.exp"
+			echo "thermos-dispatch: info: reload: 1 kept, 1 added, 0 changed, 0 removed, 0 not started" >>"$tmp/$rc_name.err.exp"
 		fi
 		reload "$rc_name" || rc_failed=$((rc_failed + 1))
 		rc_i=$((rc_i + 1))

@@ -59,9 +59,11 @@ void td_reload_run(void *user) {
     td_watcher_reconfigure(r->watcher, cfg, r->ctx->linger,
                            cfg->rescan_interval);
   td_catch_up(h->d, cfg->truncate, cfg->max_processes, cfg->max_record_size);
-  if (c.added || c.changed || c.removed) {
-    char *msg = g_strdup_printf("%u kept, %u added, %u changed, %u removed",
-                                c.kept, c.added, c.changed, c.removed);
+  if (c.added || c.changed || c.removed || c.failed) {
+    char *msg = g_strdup_printf("%u kept, %u added, %u changed, %u removed, "
+                                "%u not started",
+                                c.kept, c.added, c.changed, c.removed,
+                                c.failed);
     td_log(THERMOS_LOG_INFO, "reload", msg);
     g_free(msg);
   }

@@ -52,7 +52,7 @@ typedef struct td_reload_counts {
   unsigned added;   /**< new, started */
   unsigned changed; /**< configured otherwise: stopped, then started */
   unsigned removed; /**< no longer configured, or disabled: stopped */
-  unsigned failed;  /**< added or changed, whose init failed: left out */
+  unsigned failed;  /**< new or changed, not started: left out */
 } td_reload_counts;
 
 /**

@@ -63,6 +63,7 @@ void td_plugin_set_reload(td_plugin_set *set, td_config *old, td_config *cfg,
   td_instance **keep = g_new0(td_instance *, n ? n : 1);
   GPtrArray *running = set->instances;
   GPtrArray *stopping = g_ptr_array_new();
+  GHashTable *changed = g_hash_table_new(g_str_hash, g_str_equal);
   for (guint i = 0; i < running->len; i++) {
     td_instance *in = g_ptr_array_index(running, i);
     td_instance_conf *ic = find_conf(cfg, in->conf->name);
@@ -75,7 +76,7 @@ void td_plugin_set_reload(td_plugin_set *set, td_config *old, td_config *cfg,
       counts->kept++;
     } else {
       if (ic && ic->enabled)
-        counts->changed++;
+        g_hash_table_add(changed, ic->name);
       else
         counts->removed++;
       g_ptr_array_add(stopping, in);
@@ -99,7 +100,6 @@ void td_plugin_set_reload(td_plugin_set *set, td_config *old, td_config *cfg,
   g_ptr_array_set_size(set->instances, 0);
   td_set_log_level(cfg->log_level);
 
-  unsigned started = 0; /* the added and the changed ones, tried */
   for (guint j = 0; j < n; j++) {
     td_instance_conf *ic = g_ptr_array_index(cfg->instances, j);
     if (keep[j]) {
@@ -108,16 +108,19 @@ void td_plugin_set_reload(td_plugin_set *set, td_config *old, td_config *cfg,
     }
     if (!ic->enabled)
       continue;
-    started++;
     td_instance *in = td_plugin_set_start_instance(set, cfg, ic);
     if (!in) {
       td_error("reload: plugin:%s not started; running without it", ic->name);
       counts->failed++;
       continue;
     }
+    if (g_hash_table_contains(changed, ic->name))
+      counts->changed++;
+    else
+      counts->added++;
     g_ptr_array_add(set->instances, in);
   }
-  counts->added = started - counts->changed;
+  g_hash_table_destroy(changed);
   g_ptr_array_free(running, TRUE);
   g_free(keep);
 
