@@ -13,6 +13,7 @@ tests_plugins_live_init_fails_la_LDFLAGS = $(td_test_plugin_ldflags)
 
 reload_tests = \
 	tests/test-reload-writes.sh \
-	tests/test-reload-broken.sh
+	tests/test-reload-broken.sh \
+	tests/test-reload-changes.sh
 TESTS += $(reload_tests)
 EXTRA_DIST += $(reload_tests) tests/reload-lib.sh

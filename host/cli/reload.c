@@ -60,10 +60,10 @@ void td_reload_run(void *user) {
                            cfg->rescan_interval);
   td_catch_up(h->d, cfg->truncate, cfg->max_processes, cfg->max_record_size);
   if (c.added || c.changed || c.removed || c.failed) {
-    char *msg = g_strdup_printf("%u kept, %u added, %u changed, %u removed, "
-                                "%u not started",
-                                c.kept, c.added, c.changed, c.removed,
-                                c.failed);
+    char *msg =
+        g_strdup_printf("%u kept, %u added, %u changed, %u removed, "
+                        "%u not started",
+                        c.kept, c.added, c.changed, c.removed, c.failed);
     td_log(THERMOS_LOG_INFO, "reload", msg);
     g_free(msg);
   }

@@ -43,9 +43,13 @@ static bool same_string(const char *a, const char *b) {
 int td_config_keep_fixed(const td_config *old, td_config *cfg) {
   int kept = 0;
   if (!same_string(old->state_dir, cfg->state_dir)) {
-    td_error("reload: [host] state_dir cannot change while running; "
-             "keeping %s",
-             old->state_dir ? old->state_dir : "none");
+    if (old->state_dir)
+      td_error("reload: [host] state_dir cannot change while running; "
+               "keeping %s",
+               old->state_dir);
+    else
+      td_error("reload: [host] state_dir cannot change while running; "
+               "keeping it unset");
     g_free(cfg->state_dir);
     cfg->state_dir = g_strdup(old->state_dir);
     kept++;
