@@ -11,6 +11,16 @@ tests_plugins_live_init_fails_la_SOURCES = tests/plugins/live_init_fails.c
 tests_plugins_live_init_fails_la_CFLAGS = $(td_test_plugin_cflags)
 tests_plugins_live_init_fails_la_LDFLAGS = $(td_test_plugin_ldflags)
 
+# test-config-reload: units of what a reload takes from the configuration
+# it replaces (cmocka).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/test-config-reload
+TESTS += tests/test-config-reload
+endif
+tests_test_config_reload_SOURCES = tests/test-config-reload.c
+tests_test_config_reload_CFLAGS = $(td_unit_cflags)
+tests_test_config_reload_LDADD = host/config/libtdconfig.la $(td_unit_ldadd)
+
 reload_tests = \
 	tests/test-reload-writes.sh \
 	tests/test-reload-broken.sh \
