@@ -24,6 +24,7 @@ tests_test_config_reload_LDADD = host/config/libtdconfig.la $(td_unit_ldadd)
 reload_tests = \
 	tests/test-reload-writes.sh \
 	tests/test-reload-broken.sh \
-	tests/test-reload-changes.sh
+	tests/test-reload-changes.sh \
+	tests/test-reload-module.sh
 TESTS += $(reload_tests)
 EXTRA_DIST += $(reload_tests) tests/reload-lib.sh
