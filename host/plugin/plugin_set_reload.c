@@ -31,10 +31,13 @@ static td_instance_conf *find_conf(const td_config *cfg, const char *name) {
 }
 
 static void stop_instance(td_plugin_set *set, td_instance *in) {
-  /* Its streams closed first, as at their end; then fini. */
+  /* Its streams closed first, as at their end; then fini.  It stays in
+   * the set until then: the statistics readers a plugin calls from those
+   * callbacks never meet an instance already freed. */
   if (set->dispatcher)
     td_dispatcher_remove(set->dispatcher, &in->target);
   td_instance_fini(in);
+  g_ptr_array_remove(set->instances, in);
   if (set->guarded)
     td_crash_guard_forget(in->conf);
   td_instance_free(in);
