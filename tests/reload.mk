@@ -25,6 +25,7 @@ reload_tests = \
 	tests/test-reload-writes.sh \
 	tests/test-reload-broken.sh \
 	tests/test-reload-changes.sh \
-	tests/test-reload-module.sh
+	tests/test-reload-module.sh \
+	tests/test-reload-host-keys.sh
 TESTS += $(reload_tests)
 EXTRA_DIST += $(reload_tests) tests/reload-lib.sh
