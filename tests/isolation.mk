@@ -10,6 +10,7 @@ isolation_tests = \
 	tests/test-isolation-same.sh \
 	tests/test-isolation-restart.sh \
 	tests/test-isolation-worker.sh \
-	tests/test-isolation-config.sh
+	tests/test-isolation-config.sh \
+	tests/test-reload-isolated.sh
 TESTS += $(isolation_tests)
 EXTRA_DIST += $(isolation_tests)

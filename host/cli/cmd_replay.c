@@ -44,7 +44,7 @@ static int replay_file(const char *path, const td_config *cfg, td_dispatcher *d,
   if (!td_session_open(s)) {
     rc = TD_EXIT_SOFTWARE;
   } else {
-    switch (td_session_pump(s, td_follow_between_records, d)) {
+    switch (td_session_pump(s, td_replay_between_records, d)) {
     case TD_PUMP_END:
       break;
     case TD_PUMP_TORN:

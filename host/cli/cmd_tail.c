@@ -18,6 +18,7 @@
 #include "core/diag.h"
 #include "follow/event_loop.h"
 #include "follow_setup.h"
+#include "reload.h"
 #include "follow/follower.h"
 #include "follow/inotify.h"
 #include "core/stream_reader.h"
@@ -97,15 +98,17 @@ static void on_tick(void *user) {
   td_follower_check_path(t->follower);
 }
 
-static int run(const char *path, const td_config *cfg, tail_options *o,
-               td_dispatcher *d, td_cursors *cursors) {
+static int run(const char *path, td_follow_setup *h, tail_options *o) {
   tail t = {NULL, NULL, -1, TD_EXIT_OK};
-  td_follow_ctx ctx = {
-      cfg,        d,      cursors, o->linger >= 0 ? o->linger : cfg->linger,
-      o->forever, on_end, &t};
+  td_follow_ctx ctx = {h->cfg,     h->d,
+                       h->cursors, o->linger >= 0 ? o->linger : h->cfg->linger,
+                       o->forever, on_end,
+                       &t};
+  td_reload reload = {h, &ctx, NULL, o->linger};
   /* The loop first, for its signal handlers; then the watch, so nothing
    * appended between the first read and the watch is missed. */
-  t.loop = td_follow_loop_new(d, cursors, on_tick, &t);
+  t.loop = td_follow_loop_new(h->d, h->cursors, on_tick, &t);
+  td_follow_loop_on_reload(t.loop, td_reload_run, &reload);
   t.inotify = td_inotify_watch_file(path);
   int open_err = 0;
   t.follower = td_follower_start(&ctx, path, false, &open_err);
@@ -157,6 +160,6 @@ int td_cmd_tail(int argc, char **argv) {
   if (rc != TD_EXIT_OK)
     return rc;
   h.callback_failures_fail = true;
-  rc = run(path, h.cfg, &o, h.d, h.cursors);
+  rc = run(path, &h, &o);
   return td_follow_setup_finish(&h, rc);
 }

@@ -10,6 +10,7 @@
 #include "core/diag.h"
 #include "follow/event_loop.h"
 #include "follow_setup.h"
+#include "reload.h"
 #include "plugin/plugin_set.h"
 #include "follow/watcher.h"
 
@@ -68,6 +69,8 @@ int td_cmd_watch(int argc, char **argv) {
   run.loop = td_follow_loop_new(h.d, h.cursors, on_tick, &run);
   run.watcher = td_watcher_start(&ctx, argv + optind, argc - optind,
                                  h.cfg->rescan_interval);
+  td_reload reload = {&h, &ctx, run.watcher, -1};
+  td_follow_loop_on_reload(run.loop, td_reload_run, &reload);
   rc = TD_EXIT_NOINPUT;
   if (run.watcher) {
     rc = TD_EXIT_OK;

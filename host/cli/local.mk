@@ -9,6 +9,7 @@ td_host_libs = host/isolate/libtdisolate.la host/follow/libtdfollow.la host/plug
 bin_PROGRAMS += thermos-dispatch
 thermos_dispatch_SOURCES = host/cli/main.c host/cli/cli.h \
 	host/cli/cli_options.c host/cli/follow_setup.c host/cli/follow_setup.h \
+	host/cli/reload.c host/cli/reload.h \
 	host/cli/cmd_state.c host/cli/cmd_dump.c host/cli/cmd_encode.c \
 	host/cli/cmd_replay.c host/cli/cmd_plugins.c host/cli/cmd_check.c \
 	host/cli/cmd_tail.c host/cli/cmd_watch.c \

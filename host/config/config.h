@@ -97,6 +97,27 @@ void td_instance_conf_add_setting(td_instance_conf *ic, const char *key,
 /** A copy of `s` that lives as long as `cfg` (for origins). */
 const char *td_config_intern(td_config *cfg, const char *s);
 
+/** Whether `a` and `b` configure an instance alike: the same name, module
+ * (name or -p path), enabled, on_error and plugin keys with their values
+ * (in any order).  Where they were written does not count. */
+bool td_instance_conf_same(const td_instance_conf *a,
+                           const td_instance_conf *b);
+
+/**
+ * A reload keeps a running instance's configuration `kept` (of `from`,
+ * the configuration being replaced): it takes the place of `same` (its
+ * equal in `to`), which `from` holds instead and frees with itself.  The
+ * origins `kept` names are copied into `to`.
+ */
+void td_config_keep_instance(td_config *from, td_instance_conf *kept,
+                             td_config *to, td_instance_conf *same);
+/**
+ * The [host] keys that cannot change while the host runs (state_dir,
+ * truncate, max_record_size): each that `cfg` changes is reported (one
+ * line) and set back to `old`'s value.  Returns how many.
+ */
+int td_config_keep_fixed(const td_config *old, td_config *cfg);
+
 /** Prints "thermos-dispatch: FILE:LINE: [SECTION] KEY: MESSAGE". */
 void td_config_report(td_origin origin, const char *section, const char *key,
                       const char *fmt, ...) G_GNUC_PRINTF(4, 5);

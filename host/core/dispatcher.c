@@ -21,6 +21,8 @@ typedef struct td_dstream {
   const char *source;
   thermos_str task_id;
   uint64_t records;
+  uint64_t offset;                   /* of the last record dispatched */
+  const thermos_runner_state *state; /* the live session's */
   const td_stream *reader;
   void **slots; /* one per target slot */
   size_t nslots;
@@ -28,7 +30,7 @@ typedef struct td_dstream {
 
 struct td_dispatcher {
   GPtrArray *targets; /* td_target *, in dispatch order */
-  GHashTable *known;  /* every target ever added (set) */
+  GHashTable *known;  /* every target added and not removed (set) */
   size_t nslots;      /* slots handed out: one per target ever added */
   bool catching_up;   /* callbacks reach the pending targets only */
   bool has_relays;    /* whether any target ever added is a relay */
@@ -439,8 +441,13 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
   if (tr->kind == TD_TRANSITION_NONE)
     return !d->aborted;
   td_dstream *s = stream_of(d, ev);
-  s->records = ev->record + 1;
-  s->task_id = ev->task_id;
+  /* A catch-up's event points into its own state, freed after it: the
+   * stream's statistics stay the live session's. */
+  if (!d->catching_up) {
+    s->records = ev->record + 1;
+    s->offset = ev->offset;
+    s->task_id = ev->task_id;
+  }
   begin_event(d, ev);
   FOR_EACH_INSTANCE(d, in) { in->events++; }
   switch (tr->kind) {
@@ -505,7 +512,10 @@ bool td_dispatch_transition(td_dispatcher *d, const thermos_event *ev,
 
 bool td_dispatch_stream_open(td_dispatcher *d, const thermos_event *ev) {
   td_dstream *s = stream_of(d, ev);
-  s->task_id = ev->task_id;
+  if (!d->catching_up) {
+    s->task_id = ev->task_id;
+    s->state = ev->state;
+  }
   FOR_EACH_RELAY(d, in) {
     if (in->relay->stream_open)
       in->relay->stream_open(in->ctx, ev, s->reader);
@@ -580,6 +590,9 @@ void td_dispatch_record(td_dispatcher *d, const thermos_event *ev,
 void td_dispatcher_remove(td_dispatcher *d, td_target *t) {
   if (!g_ptr_array_remove(d->targets, t))
     return;
+  /* Forgotten: a target made later at the same address (its instance is
+   * freed next) is a new one, pending, with a slot of its own. */
+  g_hash_table_remove(d->known, t);
   if (t->disabled || t->pending)
     return;
   /* What was opened for it is closed, as at the end of a stream. */
@@ -591,6 +604,9 @@ void td_dispatcher_remove(td_dispatcher *d, td_target *t) {
     ev.source = s->source;
     ev.task_id = s->task_id;
     ev.record = s->records ? s->records - 1 : 0;
+    /* Where the stream is, with its state, as a close at its end says. */
+    ev.offset = s->offset;
+    ev.state = s->state;
     if (t->relay) {
       if (t->relay->stream_close)
         t->relay->stream_close(t->ctx, &ev);

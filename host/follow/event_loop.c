@@ -17,6 +17,8 @@ struct td_follow_loop {
   void (*on_tick)(void *user);
   void *user;
   bool signalled;
+  void (*on_reload)(void *user);
+  void *reload_user;
   guint sources[2];
   guint watchdog;
 };
@@ -66,9 +68,14 @@ static gboolean on_signal(gint fd, GIOCondition cond, gpointer user) {
     l->signalled = true;
     g_main_loop_quit(l->loop);
   }
-  if (td_signals_take_hangup()) {
+  /* SIGHUP: the plugins reopen their files, then the configuration is
+   * read again.  Only here, between two pumps: a reload inside a pump
+   * would change the instances in the middle of a stream's records. */
+  if (!l->signalled && td_signals_take_hangup()) {
     td_notify_reloading();
-    if (!td_dispatch_reopen(l->d))
+    if (td_dispatch_reopen(l->d) && l->on_reload)
+      l->on_reload(l->reload_user);
+    if (td_dispatcher_aborted(l->d))
       g_main_loop_quit(l->loop);
     else
       notify_status(l, true);
@@ -76,7 +83,19 @@ static gboolean on_signal(gint fd, GIOCondition cond, gpointer user) {
   return G_SOURCE_CONTINUE;
 }
 
+void td_follow_loop_on_reload(td_follow_loop *l, void (*fn)(void *user),
+                              void *user) {
+  l->on_reload = fn;
+  l->reload_user = user;
+}
+
 bool td_follow_between_records(void *user) {
+  (void)user;
+  /* A SIGHUP waits for the loop (on_signal). */
+  return !td_signals_stop_requested();
+}
+
+bool td_replay_between_records(void *user) {
   td_dispatcher *d = user;
   if (td_signals_stop_requested())
     return false;

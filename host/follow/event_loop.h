@@ -1,6 +1,6 @@
 /* The event loop of the followers (`tail`, `watch`): GLib's main loop,
- * SIGINT/SIGTERM to stop, SIGHUP to reopen, and a tick about once a second
- * (plugins' tick, cursor fsync, the owner's periodic work). */
+ * SIGINT/SIGTERM to stop, SIGHUP to reopen and reload, and a tick about once a
+ * second (plugins' tick, cursor fsync, the owner's periodic work). */
 #ifndef TD_EVENT_LOOP_H
 #define TD_EVENT_LOOP_H
 
@@ -24,9 +24,17 @@ void td_follow_loop_quit(td_follow_loop *l);
 /** Whether SIGINT or SIGTERM stopped it. */
 bool td_follow_loop_signalled(const td_follow_loop *l);
 
-/** For td_session_pump, with the dispatcher as `user`: false once SIGINT
- * or SIGTERM asked to stop; plugins' reopen on SIGHUP. */
+/** On SIGHUP, after the plugins' reopen: `fn(user)` (`tail` and `watch`
+ * reload their configuration), from the loop, never inside a pump. */
+void td_follow_loop_on_reload(td_follow_loop *l, void (*fn)(void *user),
+                              void *user);
+
+/** For td_session_pump in a follower: false once SIGINT or SIGTERM asked
+ * to stop.  A SIGHUP is left for the loop. */
 bool td_follow_between_records(void *user);
+/** For `replay`'s td_session_pump, with the dispatcher as `user`: false
+ * once SIGINT or SIGTERM asked to stop; plugins' reopen on SIGHUP. */
+bool td_replay_between_records(void *user);
 
 /** Like g_unix_fd_add(fd, G_IO_IN, ...), without GLib taking the
  * descriptor out of its poll set around every dispatch (a system call or

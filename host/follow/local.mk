@@ -3,6 +3,7 @@
 noinst_LTLIBRARIES += host/follow/libtdfollow.la
 host_follow_libtdfollow_la_SOURCES = \
 	host/follow/stream_session.c host/follow/stream_session.h \
+	host/follow/catch_up.c host/follow/catch_up.h \
 	host/follow/follower.c host/follow/follower.h \
 	host/follow/watcher.c host/follow/watcher.h \
 	host/follow/watcher_private.h host/follow/watcher_tasks.c \

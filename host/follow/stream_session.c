@@ -1,7 +1,11 @@
 #include "stream_session.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -68,6 +72,34 @@ td_session *td_session_new(td_stream *stream, td_dispatcher *d, bool truncate,
   } else {
     s->ev.task_id.data = "";
   }
+  return s;
+}
+
+td_session *td_session_new_catch_up(const td_stream *live, const char *source,
+                                    td_dispatcher *d, bool truncate,
+                                    uint32_t max_record_size, char **why) {
+  /* The same file through a descriptor of its own: reading it moves no
+   * offset the live reader depends on, and a file already unlinked or
+   * renamed is still the one read. */
+  char *name = g_strdup_printf("/proc/self/fd/%d", td_stream_fd(live));
+  int fd = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  struct stat a, b;
+  if (fd >= 0 && (fstat(fd, &a) != 0 || fstat(td_stream_fd(live), &b) != 0 ||
+                  a.st_dev != b.st_dev || a.st_ino != b.st_ino)) {
+    close(fd);
+    fd = -1;
+    errno = ESTALE;
+  }
+  g_free(name);
+  if (fd < 0) {
+    *why = g_strdup_printf("cannot read it again: %s", g_strerror(errno));
+    return NULL;
+  }
+  td_session *s = td_session_new(td_stream_open_fd(source, fd, max_record_size),
+                                 d, truncate, false);
+  /* The dispatcher knows the stream by this pointer. */
+  s->ev.source = source;
+  s->ev.history = 1;
   return s;
 }
 

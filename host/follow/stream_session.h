@@ -26,6 +26,19 @@ typedef enum td_pump_result {
 /** Takes ownership of `stream`. */
 td_session *td_session_new(td_stream *stream, td_dispatcher *d, bool truncate,
                            bool recovery);
+/**
+ * A session that reads a followed stream again from its start, for
+ * instances added by a reload (between td_dispatcher_catch_up_begin and
+ * _end): the same file as `live` through a descriptor of its own, events
+ * with the live session's `source` pointer (the dispatcher's key of the
+ * stream) and history = 1.  td_session_open it, pump it no further than
+ * td_stream_position(live), and free it without td_session_close (the
+ * stream stays open).  NULL with `*why` set (g_free it) if the file cannot
+ * be opened again.
+ */
+td_session *td_session_new_catch_up(const td_stream *live, const char *source,
+                                    td_dispatcher *d, bool truncate,
+                                    uint32_t max_record_size, char **why);
 /** Frees the session (call td_session_close first if it was opened). */
 void td_session_free(td_session *s);
 

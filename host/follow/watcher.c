@@ -324,9 +324,23 @@ td_watcher *td_watcher_start(td_follow_ctx *ctx, char **roots, int n_roots,
     }
   }
   w->started = true;
+  w->rescan_interval = rescan_interval;
   if (w->patterns->len)
     w->rescan_source = td_timeout_add_seconds(rescan_interval, rescan, w);
   return w;
+}
+
+void td_watcher_reconfigure(td_watcher *w, const td_config *cfg, double linger,
+                            double rescan_interval) {
+  w->inner.cfg = cfg;
+  w->inner.linger = linger;
+  if (rescan_interval == w->rescan_interval)
+    return;
+  w->rescan_interval = rescan_interval;
+  if (w->rescan_source) {
+    g_source_remove(w->rescan_source);
+    w->rescan_source = td_timeout_add_seconds(rescan_interval, rescan, w);
+  }
 }
 
 bool td_watcher_aborted(const td_watcher *w) { return w->aborted; }

@@ -17,6 +17,11 @@ typedef struct td_watcher td_watcher;
  */
 td_watcher *td_watcher_start(td_follow_ctx *ctx, char **roots, int n_roots,
                              double rescan_interval);
+/** A reload: the configuration the followers read from now on (for the
+ * streams opened later), the linger of the timers set from now on, and
+ * the period of the glob rescans. */
+void td_watcher_reconfigure(td_watcher *w, const td_config *cfg, double linger,
+                            double rescan_interval);
 /** Stops following every task (cursors saved, on_stream_close). */
 void td_watcher_stop(td_watcher *w);
 void td_watcher_free(td_watcher *w);

@@ -80,6 +80,7 @@ struct td_watcher {
   GHashTable *tasks;      /* runner path -> task * */
   GPtrArray *patterns;    /* roots with glob characters */
   guint rescan_source;
+  double rescan_interval; /* seconds, of rescan_source */
   bool started;
   bool watches_exhausted;
   GHashTable *retry;   /* task *: to open again on the next tick */

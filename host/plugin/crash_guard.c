@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -328,12 +329,28 @@ void td_crash_guard_open(const td_config *cfg) {
   guard.dirfd = fd;
 }
 
+/* A slot of the table for an instance admitted now: the next one, else
+ * one an instance removed by a reload left (td_crash_guard_forget). */
+static guarded *free_slot(void) {
+  if (guard.len < guard.cap)
+    return &guard.table[guard.len];
+  for (size_t i = 0; i < guard.len; i++)
+    if (!guard.table[i].name)
+      return &guard.table[i];
+  return NULL;
+}
+
 bool td_crash_guard_admit(const td_instance_conf *ic) {
-  if (guard.dirfd < 0 || guard.len >= guard.cap)
+  guarded *slot = guard.dirfd < 0 ? NULL : free_slot();
+  if (!slot)
     return true;
   uint64_t fp = td_crash_fingerprint(ic);
-  guard.table[guard.len] = (guarded){ic->name, fp};
-  guard.len++;
+  /* The name last: the handler may read the slot at any time. */
+  slot->fingerprint = fp;
+  atomic_signal_fence(memory_order_release);
+  slot->name = ic->name;
+  if (slot == &guard.table[guard.len])
+    guard.len++;
   const td_crash_record *r = &guard.record;
   if (!guard.loaded || r->instance_hash != td_crash_string_hash(ic->name) ||
       r->fingerprint != fp)
@@ -362,6 +379,12 @@ bool td_crash_guard_admit(const td_instance_conf *ic) {
   g_string_free(cb, TRUE);
   g_string_free(at, TRUE);
   return false;
+}
+
+void td_crash_guard_forget(const td_instance_conf *ic) {
+  for (size_t i = 0; i < guard.len; i++)
+    if (guard.table[i].name == ic->name)
+      guard.table[i].name = NULL;
 }
 
 void td_crash_guard_settle(void) {

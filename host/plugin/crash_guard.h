@@ -29,6 +29,9 @@ void td_crash_guard_open(const td_config *cfg);
  * pointer the dispatcher's site uses).  Returns false, after one error
  * line saying why, when the crash record disables it at start. */
 bool td_crash_guard_admit(const td_instance_conf *ic);
+/** A reload removed the instance: its name (about to be freed) is no
+ * longer looked for, and its slot may serve an instance added later. */
+void td_crash_guard_forget(const td_instance_conf *ic);
 /** After every instance was admitted: a record that names none of them as
  * they are configured now (the configuration changed) is removed. */
 void td_crash_guard_settle(void);

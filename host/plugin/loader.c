@@ -45,10 +45,77 @@ static char *fd_name(int fd, char **why, const char *path) {
 static td_module *accept_table(lt_dlhandle h, const char *name,
                                const char *path, char **reason);
 
+/* The descriptors files were loaded through, by device and inode: each is
+ * kept open for good (fd_name), so loading the same file again (every
+ * reload checks every module) goes through the first one instead of
+ * keeping one more descriptor open each time.  glibc maps it once anyway. */
+typedef struct loaded_file {
+  dev_t dev;
+  ino_t ino;
+  int fd;
+} loaded_file;
+static GArray *loaded_files;
+
+static int loaded_fd(const struct stat *sb) {
+  for (guint i = 0; loaded_files && i < loaded_files->len; i++) {
+    const loaded_file *lf = &g_array_index(loaded_files, loaded_file, i);
+    if (lf->dev == sb->st_dev && lf->ino == sb->st_ino)
+      return lf->fd;
+  }
+  return -1;
+}
+
+static void remember_loaded(const struct stat *sb, int fd) {
+  if (!loaded_files)
+    loaded_files = g_array_new(FALSE, FALSE, sizeof(loaded_file));
+  loaded_file lf = {sb->st_dev, sb->st_ino, fd};
+  g_array_append_val(loaded_files, lf);
+}
+
+static void stamp(td_module *m, const struct stat *sb) {
+  m->file_dev = (uint64_t)sb->st_dev;
+  m->file_ino = (uint64_t)sb->st_ino;
+  m->file_size = (uint64_t)sb->st_size;
+  m->file_mtime_ns =
+      (int64_t)sb->st_mtim.tv_sec * 1000000000 + (int64_t)sb->st_mtim.tv_nsec;
+}
+
+bool td_module_same_file(const td_module *a, const td_module *b) {
+  return a->file_dev == b->file_dev && a->file_ino == b->file_ino &&
+         a->file_size == b->file_size && a->file_mtime_ns == b->file_mtime_ns;
+}
+
 /* Loads the file open on `fd`, which the trust checks passed as `path`;
  * takes the descriptor over. */
 static td_module *load_opened(const char *name, const char *path, int fd,
                               char **reason) {
+  struct stat sb;
+  if (fstat(fd, &sb) != 0) {
+    *reason = g_strdup_printf("%s: %s", path, g_strerror(errno));
+    close(fd);
+    return NULL;
+  }
+  int earlier = loaded_fd(&sb);
+  if (earlier >= 0) {
+    td_module *m = NULL;
+    char *file = fd_name(earlier, reason, path);
+    close(fd);
+    if (!file)
+      return NULL;
+    lt_dlhandle h = lt_dlopen(file);
+    g_free(file);
+    if (!h) {
+      *reason = g_strdup_printf("%s: %s", path, lt_dlerror());
+      return NULL;
+    }
+    m = accept_table(h, name, path, reason);
+    if (!m) {
+      lt_dlclose(h);
+      return NULL;
+    }
+    stamp(m, &sb);
+    return m;
+  }
   char *file = fd_name(fd, reason, path);
   if (!file) {
     close(fd);
@@ -92,7 +159,10 @@ static td_module *load_opened(const char *name, const char *path, int fd,
      * closed (nothing is loaded under that name any more). */
     lt_dlclose(h);
     close(fd);
+    return NULL;
   }
+  stamp(m, &sb);
+  remember_loaded(&sb, fd);
   return m;
 }
 

@@ -17,6 +17,10 @@ typedef struct td_module {
    * struct_size are NULL. */
   thermos_handler_v1 table;
   uint32_t plugin_struct_size; /**< what the plugin declared */
+  /** The file loaded, as it was then (all 0 for a table in memory): a
+   * reload restarts an instance whose module file changed. */
+  uint64_t file_dev, file_ino, file_size;
+  int64_t file_mtime_ns;
 } td_module;
 
 /**
@@ -44,6 +48,9 @@ td_module *td_module_load_path(const char *path, char **reason);
  * is refused.  For a table already in memory (a test linking a plugin). */
 td_module *td_module_from_table(const thermos_handler_v1 *t, const char *name,
                                 const char *path, char **reason);
+/** Whether `a` and `b` were loaded from the same file, unchanged (device,
+ * inode, size and modification time). */
+bool td_module_same_file(const td_module *a, const td_module *b);
 /** Frees the record; the code stays loaded until the process exits. */
 void td_module_free(td_module *m);
 

@@ -9,6 +9,7 @@ host_plugin_libtdplugins_la_SOURCES = \
 	host/plugin/instance.c host/plugin/instance.h \
 	host/plugin/services_options.c host/plugin/services_stats.c \
 	host/plugin/plugin_set.c host/plugin/plugin_set.h \
+	host/plugin/plugin_set_reload.c \
 	host/plugin/crash_record.c host/plugin/crash_record.h \
 	host/plugin/crash_guard.c host/plugin/crash_guard.h
 host_plugin_libtdplugins_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)

@@ -99,20 +99,19 @@ td_instance *td_plugin_set_start_instance(td_plugin_set *set,
   return in;
 }
 
-td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
-                                   bool truncate, bool keep_going) {
+static td_plugin_set *set_new(const td_config *cfg, int mode, bool truncate) {
   td_plugin_set *set = g_new0(td_plugin_set, 1);
   set->instances = g_ptr_array_new();
   set->modules = g_ptr_array_new_with_free_func((GDestroyNotify)td_module_free);
   set->slow_callback = cfg->slow_callback;
   set->mode = mode;
   set->truncate = truncate;
-  td_set_log_level(cfg->log_level);
-  /* The crash record lives beside the cursors: `tail` and `watch` only. */
-  set->guarded = !keep_going && cfg->state_dir &&
-                 (mode == THERMOS_MODE_TAIL || mode == THERMOS_MODE_WATCH);
-  if (set->guarded)
-    td_crash_guard_open(cfg);
+  return set;
+}
+
+/* Starts the enabled instances in order; returns how many failed. */
+static int start_all(td_plugin_set *set, const td_config *cfg,
+                     bool keep_going) {
   int problems = 0;
   for (guint i = 0; i < cfg->instances->len; i++) {
     td_instance_conf *ic = g_ptr_array_index(cfg->instances, i);
@@ -127,8 +126,21 @@ td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
     }
     g_ptr_array_add(set->instances, in);
   }
-  if (problems) {
-    td_crash_guard_close(false);
+  return problems;
+}
+
+td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
+                                   bool truncate, bool keep_going) {
+  td_plugin_set *set = set_new(cfg, mode, truncate);
+  td_set_log_level(cfg->log_level);
+  /* The crash record lives beside the cursors: `tail` and `watch` only. */
+  set->guarded = !keep_going && cfg->state_dir &&
+                 (mode == THERMOS_MODE_TAIL || mode == THERMOS_MODE_WATCH);
+  if (set->guarded)
+    td_crash_guard_open(cfg);
+  if (start_all(set, cfg, keep_going)) {
+    if (set->guarded)
+      td_crash_guard_close(false);
     td_plugin_set_stop(set);
     return NULL;
   }
@@ -145,6 +157,13 @@ void td_plugin_set_drain(td_plugin_set *set) {
   }
 }
 
+td_plugin_set *td_plugin_set_check(const td_config *cfg, bool truncate,
+                                   int *problems) {
+  td_plugin_set *set = set_new(cfg, THERMOS_MODE_CHECK, truncate);
+  *problems = start_all(set, cfg, true);
+  return set;
+}
+
 void td_plugin_set_stop(td_plugin_set *set) {
   if (!set)
     return;
@@ -153,8 +172,10 @@ void td_plugin_set_stop(td_plugin_set *set) {
     td_instance_fini(in);
     td_instance_free(in);
   }
-  /* After every fini: a crash in one still finds the record. */
-  td_crash_guard_close(true);
+  /* After every fini: a crash in one still finds the record.  (A set
+   * that is not guarded, a reload's check, leaves the record alone.) */
+  if (set->guarded)
+    td_crash_guard_close(true);
   g_ptr_array_free(set->instances, TRUE);
   g_ptr_array_free(set->modules, TRUE);
   td_dispatcher_free(set->dispatcher);

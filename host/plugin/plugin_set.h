@@ -58,6 +58,41 @@ const td_isolator *td_plugin_set_get_isolator(void);
 td_plugin_set *td_plugin_set_start(const td_config *cfg, int mode,
                                    bool truncate, bool keep_going);
 /**
+ * A reload's check of a configuration: every enabled instance started in
+ * THERMOS_MODE_CHECK, each problem reported on one line and counted in
+ * `*problems`.  Returns the set of those that started (stop it), for
+ * td_plugin_set_reload to compare modules with; the log level and the
+ * crash record are left alone.
+ */
+td_plugin_set *td_plugin_set_check(const td_config *cfg, bool truncate,
+                                   int *problems);
+
+/** What td_plugin_set_reload did, instance by instance. */
+typedef struct td_reload_counts {
+  unsigned kept;    /**< configured alike, the same module file: untouched */
+  unsigned added;   /**< new, started */
+  unsigned changed; /**< configured otherwise: stopped, then started */
+  unsigned removed; /**< no longer configured, or disabled: stopped */
+  unsigned failed;  /**< new or changed, not started: left out */
+} td_reload_counts;
+
+/**
+ * Makes the running `set` (its configuration `old`) run `cfg` instead,
+ * once `checked` (td_plugin_set_check of `cfg`, without problems; stopped
+ * here) found nothing wrong with it.  An instance configured alike
+ * (td_instance_conf_same) whose module file is unchanged keeps running
+ * untouched, its configuration moved into `cfg`; every other running one
+ * gets on_stream_close for each open stream, then fini; every other
+ * enabled one of `cfg` is started (an init that fails now is reported and
+ * the instance left out).  The dispatcher then has them all in `cfg`'s
+ * order, the new ones pending (td_dispatcher_set_order): the caller
+ * brings them up to date.  Modules no instance uses any more are
+ * forgotten.  The log level and slow_callback become `cfg`'s.
+ */
+void td_plugin_set_reload(td_plugin_set *set, td_config *old, td_config *cfg,
+                          td_plugin_set *checked, td_reload_counts *counts);
+
+/**
  * Starts one instance of `ic` in `set` (its module loaded once per set):
  * options checked, init called.  NULL (reported) if any of it failed.  An
  * instance the crash record holds back comes back disabled, not init'ed.
