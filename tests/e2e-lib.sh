@@ -69,11 +69,13 @@ what=
 TD_REAL=$TD
 vg_dir=
 # vg_wrap BINARY WRAPPER: writes WRAPPER, a script that execs BINARY under
-# valgrind (TD_VALGRIND runs only).
+# valgrind (TD_VALGRIND runs only).  --vgdb=no: no gdbserver, so no
+# /tmp/vgdb-pipe-* file, which a run killed with -9 leaves behind and a
+# later run of another user with the same pid could not replace.
 vg_wrap() {
 	cat >"$2" <<EOF
 #!/bin/sh
-exec $vg -q --error-exitcode=1 --leak-check=\${TD_VALGRIND_LEAK_CHECK:-full} --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible --num-callers=30 $vg_supp --log-file=$vg_dir/%p.log "$1" "\$@"
+exec $vg -q --vgdb=no --error-exitcode=1 --leak-check=\${TD_VALGRIND_LEAK_CHECK:-full} --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible --num-callers=30 $vg_supp --log-file=$vg_dir/%p.log "$1" "\$@"
 EOF
 	chmod 755 "$2"
 }
