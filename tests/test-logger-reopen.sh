@@ -43,13 +43,13 @@ cat "$tmp/b1" "$tmp/b2" >"$STREAM_B"
 what="B's parts"
 if [ "$half" -ge 4 ] && [ -s "$tmp/b2" ]; then ok; else fail "B too short: $nb records"; fi
 
-# wait_for CONDITION...: polls (every 20 ms, 5 s times TD_TIME_SCALE at most) until the shell
+# wait_for CONDITION...: polls (every 20 ms, 20 s times TD_TIME_SCALE at most) until the shell
 # command CONDITION succeeds; returns 1 on timeout.
 wait_for() {
 	wf_n=0
 	while ! eval "$*"; do
 		wf_n=$((wf_n + 1))
-		[ "$wf_n" -ge $((250 * ${TD_TIME_SCALE:-1})) ] && return 1
+		[ "$wf_n" -ge $((1000 * ${TD_TIME_SCALE:-1})) ] && return 1
 		sleep 0.02
 	done
 	return 0
