@@ -11,7 +11,7 @@ host_core_libthermos_core_la_SOURCES = \
 	host/core/process_table.c host/core/process_table.h \
 	host/core/stream_reader.c host/core/stream_reader.h \
 	host/core/diag.c host/core/diag.h \
-	host/core/dispatcher.c host/core/dispatcher.h \
+	host/core/dispatcher.c host/core/dispatcher.h host/core/target.c \
 	host/core/callback_clock.c host/core/callback_clock.h
 host_core_libthermos_core_la_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
 host_core_libthermos_core_la_LIBADD = $(GLIB_LIBS)
